@@ -1,0 +1,1 @@
+"""shoplake Spark jobs: shared lakehouse helpers plus one subpackage per domain."""

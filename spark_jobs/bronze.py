@@ -1,0 +1,52 @@
+"""Land one day of a source into its bronze table, shared by every domain.
+
+Bronze mirrors the landing folder of an ingest date: one row per record with its file,
+position, raw text and a content hash, MERGEd on (ingest_date, source_file,
+record_number). Re-running a day changes nothing; a re-delivered file replaces its
+earlier records; a record that vanished from the folder is removed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from spark_jobs.config import Settings
+from spark_jobs.landing import list_day, read_records
+from spark_jobs.merge import merge_rows
+from spark_jobs.run_log import RunRecord
+
+BRONZE_KEY = ("ingest_date", "source_file", "record_number")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A landing source: its folder name, file format and bronze table."""
+
+    domain: str
+    name: str
+    fmt: str          # a key of spark_jobs.landing.READERS
+
+    @property
+    def bronze_table(self) -> str:
+        return f"bronze.{self.domain}_{self.name}"
+
+
+def load_bronze(spark: SparkSession, settings: Settings, source: Source, ingest_date: date) -> RunRecord:
+    """MERGE the records of ``ingest_date`` into the source's bronze table."""
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    day = list_day(spark, settings.landing, source.domain, source.name, ingest_date)
+    records = read_records(spark, day, source.fmt).select(
+        F.lit(ingest_date).alias("ingest_date"), "source_file", "record_number", "raw", "header",
+        F.sha2("raw", 256).alias("content_hash"),
+        F.lit(started).cast("timestamp").alias("loaded_at"),
+    ).cache()
+    records_read = records.count()
+    merge_rows(records, source.bronze_table, BRONZE_KEY,
+               update_when="t.content_hash <> s.content_hash",
+               target_slice=f"t.ingest_date = DATE'{ingest_date.isoformat()}'", delete_missing=True)
+    records.unpersist()
+    rows = spark.table(source.bronze_table).where(F.col("ingest_date") == F.lit(ingest_date)).count()
+    return RunRecord(source.domain, "bronze", source.name, ingest_date, len(day.files), records_read, rows, started)

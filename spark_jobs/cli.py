@@ -1,0 +1,130 @@
+"""``shoplake``: set up, run and query the lakehouse from a shell.
+
+    shoplake init                                   create namespaces and tables
+    shoplake services up|down|status                local MinIO
+    shoplake run <domain> --date D [--to D2]        daily run(s), one Spark application
+    shoplake sql "<query>" [--format F] [--out P]   query the lake
+    shoplake generate <domain> --days N --seed S --out URI
+
+Errors the user can fix print one line and exit 2.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, timedelta
+
+from spark_jobs.config import load_settings
+from spark_jobs.errors import ShoplakeError
+
+
+def _dates(start: date, end: date | None) -> list[date]:
+    end = end or start
+    if end < start:
+        raise ShoplakeError(f"--to {end} is before --date {start}")
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def cmd_init(args, settings) -> None:
+    from spark_jobs.ddl import apply_ddl
+    from spark_jobs.preflight import check_landing
+    from spark_jobs.session import get_spark
+
+    settings.home.mkdir(parents=True, exist_ok=True)
+    if settings.uses_s3:
+        check_landing(settings)
+    tables = apply_ddl(get_spark("shoplake init", settings))
+    print(f"catalog ready: {len(tables)} tables ({settings.catalog_uri})")
+
+
+def cmd_services(args, settings) -> None:
+    from spark_jobs import services
+
+    if args.action == "up":
+        settings = services.up(settings)
+    elif args.action == "down":
+        print("minio: stopped" if services.down(settings) else "minio: was not running")
+        return
+    print(services.status(settings).describe(settings))
+
+
+def cmd_run(args, settings) -> None:
+    from spark_jobs.jobs import DOMAIN_STAGES, run_domain_day
+    from spark_jobs.preflight import check_run
+    from spark_jobs.session import get_spark
+
+    if args.domain not in DOMAIN_STAGES:
+        raise ShoplakeError(f"unknown domain {args.domain!r}; known: {', '.join(DOMAIN_STAGES)}")
+    days = _dates(args.date, args.to)
+    check_run(settings)
+    spark = get_spark(f"shoplake run {args.domain} {days[0]}..{days[-1]}", settings)
+    for day in days:
+        run_domain_day(spark, settings, args.domain, day)
+
+
+def cmd_sql(args, settings) -> None:
+    from spark_jobs.preflight import check_catalog
+    from spark_jobs.query import run_query
+
+    check_catalog(settings)
+    run_query(settings, args.query, args.format, args.out)
+
+
+def cmd_generate(args, settings) -> None:
+    import importlib
+    import json
+
+    try:
+        generator = importlib.import_module(f"spark_jobs.{args.domain}.generate")
+    except ModuleNotFoundError:
+        raise ShoplakeError(f"no generator for domain {args.domain!r}") from None
+    counts = generator.generate(settings, args.out, days=args.days, seed=args.seed, start=args.start)
+    print(json.dumps({"domain": args.domain, "days": args.days, "seed": args.seed, "out": args.out, "traps": counts}))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shoplake", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create namespaces and tables (idempotent)").set_defaults(func=cmd_init)
+    services = sub.add_parser("services", help="local MinIO")
+    services.add_argument("action", choices=("up", "down", "status"))
+    services.set_defaults(func=cmd_services)
+    run = sub.add_parser("run", help="run a domain's daily pipeline for a date or a range")
+    run.add_argument("domain")
+    run.add_argument("--date", required=True, type=date.fromisoformat)
+    run.add_argument("--to", type=date.fromisoformat)
+    run.set_defaults(func=cmd_run)
+    sql = sub.add_parser("sql", help="run a Spark SQL query against the lake")
+    sql.add_argument("query")
+    sql.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")
+    sql.add_argument("--out", help="write the result to this file (required for parquet)")
+    sql.set_defaults(func=cmd_sql)
+    gen = sub.add_parser("generate", help="write seeded synthetic landing data")
+    gen.add_argument("domain")
+    gen.add_argument("--days", type=int, required=True)
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--start", type=date.fromisoformat, default=date(2026, 1, 1))
+    gen.add_argument("--out", help="landing URI (default: SHOPLAKE_LANDING)")
+    gen.set_defaults(func=cmd_generate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    if getattr(args, "out", None) is None and args.command == "generate":
+        args.out = settings.landing
+    try:
+        args.func(args, settings)
+    except ShoplakeError as error:
+        print(f"shoplake: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # noqa: BLE001 - the CLI promises one line, not a trace
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        print(f"shoplake: {type(error).__name__}: {first}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

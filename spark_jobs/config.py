@@ -1,0 +1,107 @@
+"""All shoplake settings, read from ``SHOPLAKE_*`` environment variables.
+
+The defaults are the embedded set-up: a SQLite JDBC catalog and MinIO credentials in
+``.local/`` of the clone, MinIO on 127.0.0.1:9000 and Spark ``local[*]``. Pointing the
+same code at a cluster, a real S3 and PostgreSQL only changes these variables.
+Spark jobs, DAGs, PyIceberg and tests all read settings through :func:`load_settings`.
+This module must stay import-light: DAG files import it at parse time.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlparse
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CATALOG_NAME = "lake"
+NAMESPACES = ("bronze", "silver", "gold", "quarantine", "ops")
+MINIO_RELEASE = "RELEASE.2025-09-07T16-13-09Z"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where data lives and how to reach it. Build it with :func:`load_settings`."""
+
+    home: Path                      # SHOPLAKE_HOME: local state (catalog, credentials, MinIO data)
+    landing: str                    # SHOPLAKE_LANDING: root of raw files (s3://, file:// or a path)
+    warehouse: str                  # SHOPLAKE_WAREHOUSE: Iceberg warehouse root
+    catalog_uri: str                # SHOPLAKE_CATALOG_URI: jdbc:sqlite:... or jdbc:postgresql://...
+    catalog_user: str | None        # SHOPLAKE_CATALOG_USER
+    catalog_password: str | None    # SHOPLAKE_CATALOG_PASSWORD
+    s3_endpoint: str                # SHOPLAKE_S3_ENDPOINT
+    s3_access_key: str | None       # SHOPLAKE_S3_ACCESS_KEY (default: generated, .local/minio.env)
+    s3_secret_key: str | None       # SHOPLAKE_S3_SECRET_KEY
+    s3_region: str                  # SHOPLAKE_S3_REGION
+    spark_master: str               # SHOPLAKE_SPARK_MASTER
+    spark_driver_memory: str        # SHOPLAKE_SPARK_DRIVER_MEMORY
+    shuffle_partitions: int         # SHOPLAKE_SHUFFLE_PARTITIONS
+    cache_dir: Path                 # SHOPLAKE_CACHE: jars and the MinIO binary
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def jars_dir(self) -> Path:
+        return self.cache_dir / "jars"
+
+    @property
+    def minio_binary(self) -> Path:
+        return Path(os.environ.get("SHOPLAKE_MINIO_BIN", self.cache_dir / "bin" / f"minio-{MINIO_RELEASE}"))
+
+    @property
+    def minio_env_file(self) -> Path:
+        return self.home / "minio.env"
+
+    @property
+    def uses_s3(self) -> bool:
+        return is_s3(self.warehouse) or is_s3(self.landing)
+
+    def with_overrides(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def is_s3(uri: str) -> bool:
+    return urlparse(uri).scheme in ("s3", "s3a")
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line and not line.startswith("#"))
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Settings from ``env`` (default ``os.environ``), falling back to the embedded set-up."""
+    env = dict(os.environ if env is None else env)
+    home = Path(env.get("SHOPLAKE_HOME", PROJECT_ROOT / ".local")).resolve()
+    generated = _read_env_file(home / "minio.env")
+    return Settings(
+        home=home,
+        landing=env.get("SHOPLAKE_LANDING", "s3://landing"),
+        warehouse=env.get("SHOPLAKE_WAREHOUSE", "s3://warehouse"),
+        catalog_uri=env.get("SHOPLAKE_CATALOG_URI", f"jdbc:sqlite:{home / 'catalog.db'}"),
+        catalog_user=env.get("SHOPLAKE_CATALOG_USER"),
+        catalog_password=env.get("SHOPLAKE_CATALOG_PASSWORD"),
+        s3_endpoint=env.get("SHOPLAKE_S3_ENDPOINT", "http://127.0.0.1:9000"),
+        s3_access_key=env.get("SHOPLAKE_S3_ACCESS_KEY", generated.get("MINIO_ROOT_USER")),
+        s3_secret_key=env.get("SHOPLAKE_S3_SECRET_KEY", generated.get("MINIO_ROOT_PASSWORD")),
+        s3_region=env.get("SHOPLAKE_S3_REGION", "us-east-1"),
+        spark_master=env.get("SHOPLAKE_SPARK_MASTER", "local[*]"),
+        spark_driver_memory=env.get("SHOPLAKE_SPARK_DRIVER_MEMORY", "4g"),
+        shuffle_partitions=int(env.get("SHOPLAKE_SHUFFLE_PARTITIONS", "8")),
+        cache_dir=Path(env.get("SHOPLAKE_CACHE", Path.home() / ".cache" / "shoplake")),
+    )
+
+
+def sqlalchemy_catalog_uri(settings: Settings) -> str:
+    """The JDBC catalog URI in the form PyIceberg's SqlCatalog (SQLAlchemy) expects."""
+    uri = settings.catalog_uri
+    if uri.startswith("jdbc:sqlite:"):
+        return "sqlite:///" + uri[len("jdbc:sqlite:"):]
+    if uri.startswith("jdbc:postgresql://"):
+        parsed = urlparse(uri[len("jdbc:"):])
+        auth = ""
+        if settings.catalog_user:
+            auth = settings.catalog_user + (f":{settings.catalog_password}" if settings.catalog_password else "") + "@"
+        return f"postgresql+psycopg2://{auth}{parsed.netloc}{parsed.path}"
+    raise ValueError(f"unsupported SHOPLAKE_CATALOG_URI {uri!r}: use jdbc:sqlite:<path> or jdbc:postgresql://host:port/db")

@@ -1,0 +1,125 @@
+"""Read one day of raw landing files as records, without interpreting them.
+
+Layout: ``<landing>/<domain>/<source>/ingest_date=YYYY-MM-DD/<file>``. Files whose name
+starts with ``_`` or ``.`` are markers (``_SUCCESS``) and are skipped; blank lines are
+not records. Every record keeps its file name and 1-based position so it can be traced
+back to the exact line, array element or row it came from.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from spark_jobs.config import is_s3
+from spark_jobs.storage import local_path
+
+RECORD_COLUMNS = ("source_file", "record_number", "raw", "header")
+
+
+@dataclass(frozen=True)
+class LandingDay:
+    """The files that arrived for one source on one ingest date."""
+
+    folder: str
+    files: list[str]          # full URIs, markers excluded
+
+    @property
+    def arrived(self) -> bool:
+        return bool(self.files)
+
+
+def hadoop_uri(uri: str) -> str:
+    """A URI Hadoop file systems understand: ``s3://`` → ``s3a://``, plain paths → ``file://``."""
+    if is_s3(uri):
+        return "s3a://" + uri.split("://", 1)[1]
+    if "://" not in uri:
+        return local_path(uri).resolve().as_uri()
+    return uri
+
+
+def _hadoop_fs(spark: SparkSession, uri: str):
+    jvm = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(uri)
+    return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path
+
+
+def root_exists(spark: SparkSession, landing: str) -> bool:
+    fs, path = _hadoop_fs(spark, hadoop_uri(landing))
+    return fs.exists(path)
+
+
+def list_day(spark: SparkSession, landing: str, domain: str, source: str, ingest_date: date) -> LandingDay:
+    """The data files of one landing folder, sorted by name; a missing folder has none."""
+    folder = f"{hadoop_uri(landing).rstrip('/')}/{domain}/{source}/ingest_date={ingest_date.isoformat()}"
+    fs, path = _hadoop_fs(spark, folder)
+    if not fs.exists(path):
+        return LandingDay(folder, [])
+    statuses = [s for s in fs.listStatus(path) if s.isFile()]
+    names = sorted(s.getPath().getName() for s in statuses)
+    return LandingDay(folder, [f"{folder}/{n}" for n in names if not n.startswith(("_", "."))])
+
+
+def _whole_files(spark: SparkSession, files: list[str]) -> DataFrame:
+    """One row per file: its name and full text (files are read whole to number their lines)."""
+    return (spark.read.text(files, wholetext=True)
+            .select(F.element_at(F.split(F.input_file_name(), "/"), -1).alias("source_file"), "value"))
+
+
+def _numbered_lines(files_df: DataFrame) -> DataFrame:
+    lines = files_df.select("source_file", F.posexplode(F.split("value", "\r?\n")).alias("pos", "raw"))
+    return lines.select("source_file", (F.col("pos") + 1).alias("record_number"), "raw")
+
+
+def read_ndjson(spark: SparkSession, files: list[str]) -> DataFrame:
+    """One record per non-blank line."""
+    lines = _numbered_lines(_whole_files(spark, files))
+    return lines.where(F.trim("raw") != "").withColumn("header", F.lit(None).cast("string"))
+
+
+def read_csv_rows(spark: SparkSession, files: list[str]) -> DataFrame:
+    """One record per non-blank data line; the file's first non-blank line is its header."""
+    lines = _numbered_lines(_whole_files(spark, files)).where(F.trim("raw") != "")
+    first = lines.groupBy("source_file").agg(F.min("record_number").alias("header_line"))
+    headers = lines.join(first, "source_file").where(F.col("record_number") == F.col("header_line"))
+    headers = headers.select("source_file", F.col("raw").alias("header"))
+    data = lines.join(first, "source_file").where(F.col("record_number") > F.col("header_line"))
+    return data.join(headers, "source_file").select(*RECORD_COLUMNS)
+
+
+def read_json_array(spark: SparkSession, files: list[str]) -> DataFrame:
+    """One record per array element; a file that is not a JSON array is one record (number 0)."""
+    whole = _whole_files(spark, files).withColumn("elements", F.from_json("value", "array<string>"))
+    elements = (whole.where(F.col("elements").isNotNull())
+                .select("source_file", F.posexplode("elements").alias("pos", "raw"))
+                .select("source_file", (F.col("pos") + 1).alias("record_number"), "raw"))
+    broken = whole.where(F.col("elements").isNull()).select("source_file", F.lit(0).alias("record_number"), F.col("value").alias("raw"))
+    return elements.unionByName(broken).withColumn("header", F.lit(None).cast("string"))
+
+
+def read_parquet_rows(spark: SparkSession, files: list[str]) -> DataFrame:
+    """One record per Parquet row, kept as a JSON object text (row_index is 0-based)."""
+    rows = spark.read.parquet(*files)
+    return rows.select(
+        F.element_at(F.split(F.col("_metadata.file_path"), "/"), -1).alias("source_file"),
+        (F.col("_metadata.row_index") + 1).cast("int").alias("record_number"),
+        F.to_json(F.struct(*[F.col(c) for c in rows.columns])).alias("raw"),
+        F.lit(None).cast("string").alias("header"),
+    )
+
+
+READERS = {
+    "ndjson": read_ndjson,
+    "csv": read_csv_rows,
+    "json_array": read_json_array,
+    "parquet": read_parquet_rows,
+}
+
+
+def read_records(spark: SparkSession, day: LandingDay, fmt: str) -> DataFrame:
+    """The day's records in the source's format, or an empty frame when nothing arrived."""
+    if not day.arrived:
+        return spark.createDataFrame([], "source_file string, record_number int, raw string, header string")
+    return READERS[fmt](spark, day.files).select(*RECORD_COLUMNS)

@@ -1,0 +1,35 @@
+"""``ops.run_log``: what each run read from landing and what its target table holds."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from pyspark.sql import SparkSession
+
+from spark_jobs.merge import merge_rows
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    domain: str
+    stage: str
+    source: str
+    ingest_date: date
+    files: int
+    records_read: int
+    rows_in_table: int
+    started_at: datetime
+
+    @property
+    def reconciled(self) -> bool:
+        return self.records_read == self.rows_in_table
+
+
+def write_run_log(spark: SparkSession, records: list[RunRecord]) -> None:
+    """Upsert the latest run per (domain, stage, source, ingest_date)."""
+    run_id = spark.sparkContext.applicationId
+    finished = datetime.now(timezone.utc).replace(tzinfo=None)
+    rows = [(r.domain, r.stage, r.source, r.ingest_date, run_id, r.files, r.records_read,
+             r.rows_in_table, r.reconciled, r.started_at, finished) for r in records]
+    frame = spark.createDataFrame(rows, spark.table("ops.run_log").schema)
+    merge_rows(frame, "ops.run_log", keys=("domain", "stage", "source", "ingest_date"))

@@ -1,0 +1,111 @@
+"""The one way to build a SparkSession for shoplake.
+
+Iceberg SQL extensions, catalog ``lake`` = Iceberg JdbcCatalog (SQLite locally,
+PostgreSQL in production), S3FileIO with path-style access for an ``s3://``
+warehouse, and S3A for reading raw files from an ``s3://`` landing root.
+:func:`spark_conf` is shared with the Airflow SparkSubmitOperator so a DAG task and
+the CLI run with identical configuration.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from spark_jobs.config import CATALOG_NAME, PROJECT_ROOT, Settings, is_s3, load_settings
+from spark_jobs.errors import ShoplakeError
+
+JAR_NAMES = (
+    "iceberg-spark-runtime-3.5_2.12-1.11.0.jar",
+    "iceberg-aws-bundle-1.11.0.jar",
+    "sqlite-jdbc-3.50.3.0.jar",
+    "postgresql-42.7.8.jar",
+    "hadoop-aws-3.3.4.jar",
+    "aws-java-sdk-bundle-1.12.262.jar",
+)
+
+LOG4J_CONFIG = PROJECT_ROOT / "conf" / "log4j2.properties"
+
+
+def jar_paths(settings: Settings) -> list[Path]:
+    """Pinned jars fetched by scripts/bootstrap.sh; a clear error when one is missing."""
+    paths = [settings.jars_dir / name for name in JAR_NAMES]
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        raise ShoplakeError(f"missing jars in {settings.jars_dir}: {', '.join(missing)} (run `make setup`)")
+    return paths
+
+
+def _catalog_conf(settings: Settings) -> dict[str, str]:
+    prefix = f"spark.sql.catalog.{CATALOG_NAME}"
+    conf = {
+        prefix: "org.apache.iceberg.spark.SparkCatalog",
+        f"{prefix}.catalog-impl": "org.apache.iceberg.jdbc.JdbcCatalog",
+        f"{prefix}.uri": settings.catalog_uri,
+        f"{prefix}.warehouse": settings.warehouse,
+        # One JDBC connection: SQLite allows one writer, and a job commits serially anyway.
+        f"{prefix}.clients": "1",
+        # V1 adds view support; PyIceberg reads the same tables.
+        f"{prefix}.jdbc.schema-version": "V1",
+    }
+    if settings.catalog_user:
+        conf[f"{prefix}.jdbc.user"] = settings.catalog_user
+    if settings.catalog_password:
+        conf[f"{prefix}.jdbc.password"] = settings.catalog_password
+    if is_s3(settings.warehouse):
+        conf.update({
+            f"{prefix}.io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
+            f"{prefix}.s3.endpoint": settings.s3_endpoint,
+            f"{prefix}.s3.path-style-access": "true",
+            f"{prefix}.s3.access-key-id": settings.s3_access_key or "",
+            f"{prefix}.s3.secret-access-key": settings.s3_secret_key or "",
+            f"{prefix}.client.region": settings.s3_region,
+        })
+    return conf
+
+
+def _landing_conf(settings: Settings) -> dict[str, str]:
+    """S3A for raw landing files; ``s3://`` is mapped to S3A so URIs stay as users write them."""
+    return {
+        "spark.hadoop.fs.s3.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+        "spark.hadoop.fs.s3a.endpoint": settings.s3_endpoint,
+        "spark.hadoop.fs.s3a.path.style.access": "true",
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": str(settings.s3_endpoint.startswith("https")).lower(),
+        "spark.hadoop.fs.s3a.access.key": settings.s3_access_key or "",
+        "spark.hadoop.fs.s3a.secret.key": settings.s3_secret_key or "",
+        "spark.hadoop.fs.s3a.endpoint.region": settings.s3_region,
+        "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        "spark.hadoop.fs.s3a.attempts.maximum": "3",
+        "spark.hadoop.fs.s3a.retry.limit": "3",
+    }
+
+
+def spark_conf(settings: Settings) -> dict[str, str]:
+    """Every Spark setting shoplake relies on (also passed to SparkSubmitOperator)."""
+    conf = {
+        "spark.jars": ",".join(str(p) for p in jar_paths(settings)),
+        "spark.sql.extensions": "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+        "spark.sql.defaultCatalog": CATALOG_NAME,
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.shuffle.partitions": str(settings.shuffle_partitions),
+        "spark.sql.adaptive.enabled": "true",
+        "spark.driver.memory": settings.spark_driver_memory,
+        "spark.ui.showConsoleProgress": "false",
+        "spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile={LOG4J_CONFIG}",
+        "spark.pyspark.python": sys.executable,
+        "spark.pyspark.driver.python": sys.executable,
+    }
+    conf.update(_catalog_conf(settings))
+    conf.update(_landing_conf(settings))
+    return conf
+
+
+def get_spark(app_name: str, settings: Settings | None = None):
+    """A SparkSession on ``SHOPLAKE_SPARK_MASTER`` with the lake catalog configured."""
+    from pyspark.sql import SparkSession
+
+    settings = settings or load_settings()
+    builder = SparkSession.builder.appName(app_name).master(settings.spark_master)
+    for key, value in spark_conf(settings).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    return spark

@@ -1,0 +1,69 @@
+"""Small file operations on landing/warehouse URIs, for code that runs outside Spark.
+
+The generator, the service manager and pre-flight checks use these; Spark jobs read
+through Hadoop file systems instead. ``s3://bucket/key`` goes through boto3 to
+``SHOPLAKE_S3_ENDPOINT``; ``file:///...`` and plain paths are local.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+from spark_jobs.config import Settings, is_s3
+
+
+def local_path(uri: str) -> Path:
+    """The local path of a ``file://`` URI or plain path."""
+    parsed = urlparse(uri)
+    return Path(parsed.path if parsed.scheme == "file" else uri)
+
+
+def join(uri: str, *parts: str) -> str:
+    return "/".join([uri.rstrip("/"), *(p.strip("/") for p in parts)])
+
+
+@lru_cache(maxsize=8)
+def _s3_client(endpoint: str, access_key: str | None, secret_key: str | None, region: str):
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "s3", endpoint_url=endpoint, aws_access_key_id=access_key, aws_secret_access_key=secret_key,
+        region_name=region,
+        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3}, connect_timeout=5, read_timeout=60),
+    )
+
+
+def s3_client(settings: Settings):
+    return _s3_client(settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key, settings.s3_region)
+
+
+def _bucket_key(uri: str) -> tuple[str, str]:
+    parsed = urlparse(uri)
+    return parsed.netloc, parsed.path.lstrip("/")
+
+
+def write_bytes(settings: Settings, uri: str, data: bytes) -> None:
+    """Write one object/file, creating local parent directories as needed."""
+    if is_s3(uri):
+        bucket, key = _bucket_key(uri)
+        s3_client(settings).put_object(Bucket=bucket, Key=key, Body=data)
+    else:
+        path = local_path(uri)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def root_exists(settings: Settings, uri: str) -> bool:
+    """Whether a landing/warehouse root exists: the bucket on S3, the directory locally."""
+    if not is_s3(uri):
+        return local_path(uri).is_dir()
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    bucket, _ = _bucket_key(uri)
+    try:
+        s3_client(settings).head_bucket(Bucket=bucket)
+        return True
+    except (ClientError, BotoCoreError):
+        return False

@@ -1,0 +1,39 @@
+"""spark-submit entry point: ``spark-submit spark_jobs/submit.py <job> --date D [args]``.
+
+Airflow's SparkSubmitOperator launches this file; ``shoplake run`` calls the same jobs
+in-process. Errors the user can fix exit 2 with one line.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="spark_jobs/submit.py")
+    parser.add_argument("job", help="job name, e.g. subscriptions.bronze")
+    parser.add_argument("--date", required=True, type=date.fromisoformat, help="ingest date YYYY-MM-DD")
+    parser.add_argument("args", nargs="*", help="extra job arguments")
+    options = parser.parse_args(argv)
+
+    from spark_jobs.config import load_settings
+    from spark_jobs.errors import ShoplakeError
+    from spark_jobs.jobs import resolve
+    from spark_jobs.preflight import check_run
+    from spark_jobs.session import get_spark
+
+    settings = load_settings()
+    try:
+        check_run(settings)
+        job = resolve(options.job)
+        spark = get_spark(f"shoplake {options.job} {options.date}", settings)
+        job(spark, settings, options.date, *options.args)
+    except ShoplakeError as error:
+        print(f"shoplake: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The subscriptions domain: app events, subscriptions and marketing spend."""
