@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Downloads the pinned Spark/Iceberg jars into the image at build time.
 # scripts/bootstrap.sh can't be reused here: it also builds a venv and checks the host.
-# The coordinates MUST match JARS in scripts/bootstrap.sh (and JAR_NAMES in spark_jobs/session.py);
-# tests/test_docker_compose.py fails if they drift.
+# The coordinates MUST match JARS in scripts/bootstrap.sh (which spark_jobs/session.py expects);
+# tests/test_docker_compose.py fails if the two lists drift.
 # The SHA-1s are pinned (taken from Maven Central's .sha1 files) instead of fetched next to
 # the jar, so a tampered mirror can't serve a matching jar + checksum pair.
 set -euo pipefail

@@ -26,11 +26,11 @@ JAR_NAMES = (
 LOG4J_CONFIG = PROJECT_ROOT / "conf" / "log4j2.properties"
 
 
-def jar_paths(settings: Settings) -> list[Path]:
+def jar_paths(settings: Settings, check: bool = True) -> list[Path]:
     """Pinned jars fetched by scripts/bootstrap.sh; a clear error when one is missing."""
     paths = [settings.jars_dir / name for name in JAR_NAMES]
     missing = [p.name for p in paths if not p.is_file()]
-    if missing:
+    if check and missing:
         raise ShoplakeError(f"missing jars in {settings.jars_dir}: {', '.join(missing)} (run `make setup`)")
     return paths
 
@@ -79,21 +79,32 @@ def _landing_conf(settings: Settings) -> dict[str, str]:
     }
 
 
+def launch_conf(settings: Settings, check_jars: bool = True) -> dict[str, str]:
+    """Settings that must be known when the driver JVM starts (spark-submit arguments).
+
+    They hold no secrets: SparkSubmitOperator logs its command line. Everything else is
+    applied by :func:`get_spark` inside the application.
+    """
+    return {
+        "spark.jars": ",".join(str(p) for p in jar_paths(settings, check=check_jars)),
+        "spark.driver.memory": settings.spark_driver_memory,
+        "spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile={LOG4J_CONFIG}",
+        "spark.pyspark.python": sys.executable,
+        "spark.pyspark.driver.python": sys.executable,
+    }
+
+
 def spark_conf(settings: Settings) -> dict[str, str]:
-    """Every Spark setting shoplake relies on (also passed to SparkSubmitOperator)."""
-    conf = {
-        "spark.jars": ",".join(str(p) for p in jar_paths(settings)),
+    """Every Spark setting shoplake relies on."""
+    conf = launch_conf(settings)
+    conf.update({
         "spark.sql.extensions": "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
         "spark.sql.defaultCatalog": CATALOG_NAME,
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": str(settings.shuffle_partitions),
         "spark.sql.adaptive.enabled": "true",
-        "spark.driver.memory": settings.spark_driver_memory,
         "spark.ui.showConsoleProgress": "false",
-        "spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile={LOG4J_CONFIG}",
-        "spark.pyspark.python": sys.executable,
-        "spark.pyspark.driver.python": sys.executable,
-    }
+    })
     conf.update(_catalog_conf(settings))
     conf.update(_landing_conf(settings))
     return conf

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `make airflow`: Airflow standalone on 127.0.0.1:8080 with shoplake's DAGs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/airflow_env.sh
+.venv/bin/shoplake services up
+.venv/bin/shoplake init
+echo "Airflow UI: http://127.0.0.1:8080  (user 'admin'; the generated password is printed below"
+echo "and stored in $AIRFLOW_HOME/simple_auth_manager_passwords.json.generated)"
+exec .venv/bin/airflow standalone
