@@ -1,8 +1,9 @@
 """The registry of Spark jobs: the names DAG tasks and ``shoplake run`` refer to.
 
 A job name ``<package>.<module>`` maps to ``spark_jobs.<package>.<module>.run(spark,
-settings, ingest_date, *args)``. Each domain lists its stages in daily-run order; the
-CLI runs them in that order for each date and the domain's DAG wires the same names.
+settings, ingest_date, *args)``. Each domain lists its stages — (job, *args) — in
+daily-run order; the CLI runs them in that order for each date and the domain's DAG
+wires the same names.
 """
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import importlib
 from collections.abc import Callable
 from datetime import date
 
-DOMAIN_STAGES: dict[str, tuple[str, ...]] = {
-    "subscriptions": ("subscriptions.bronze",),
+DOMAIN_STAGES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "subscriptions": (
+        ("subscriptions.bronze",),
+    ),
 }
 
 
@@ -23,5 +26,5 @@ def resolve(job: str) -> Callable:
 
 def run_domain_day(spark, settings, domain: str, ingest_date: date) -> None:
     """Every stage of a domain's daily run for one ingest date, in order."""
-    for job in DOMAIN_STAGES[domain]:
-        resolve(job)(spark, settings, ingest_date)
+    for job, *args in DOMAIN_STAGES[domain]:
+        resolve(job)(spark, settings, ingest_date, *args)

@@ -153,3 +153,20 @@ def test_image_jars_match_bootstrap():
         return re.findall(r'"([\w.\-]+:[\w.\-]+:[\w.\-]+)', block)
 
     assert coords("docker/fetch_jars.sh") == coords("scripts/bootstrap.sh")
+
+
+def test_image_copies_every_project_dir_the_code_reads():
+    # Code finds its files via PROJECT_ROOT (/opt/shoplake in the image); a directory the
+    # Dockerfile forgets only fails at run time, inside a container.
+    sources = {
+        p.relative_to(ROOT).as_posix(): p.read_text()
+        for pattern in ("spark_jobs/**/*.py", "plugins/**/*.py", "dags/**/*.py") for p in ROOT.glob(pattern)
+    }
+    used = {m for text in sources.values() for m in re.findall(r'PROJECT_ROOT\s*/\s*"([^"/]+)', text)}
+    dockerfile = (ROOT / "docker" / "Dockerfile").read_text()
+    copied = {
+        re.sub(r"\[(\w)\]", r"\1", src).rstrip("/")
+        for line in re.findall(r"^COPY\s+(.+)$", dockerfile, re.M) for src in line.split()[:-1]
+    }
+    assert used, "no PROJECT_ROOT paths found: did the code change shape?"
+    assert used <= copied, f"Dockerfile does not COPY {sorted(used - copied)}"
