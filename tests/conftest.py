@@ -16,6 +16,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 
+def pytest_configure(config):
+    """Airflow reads its configuration once, at import: point it at a private home first."""
+    import tempfile
+
+    home = tempfile.mkdtemp(prefix="shoplake-airflow-")
+    os.environ.update({
+        "AIRFLOW_HOME": home,
+        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        "AIRFLOW_CONN_SPARK_DEFAULT": '{"conn_type": "spark", "host": "local[2]"}',
+    })
+
+
 @pytest.fixture(scope="session")
 def lake_env(tmp_path_factory) -> dict[str, str]:
     """SHOPLAKE_* variables of a fresh local-directory lake, exported for the session."""

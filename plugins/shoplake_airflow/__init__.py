@@ -35,12 +35,17 @@ def _submit_env() -> dict[str, str]:
     return {"PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}", "PYSPARK_PYTHON": sys.executable}
 
 
+def task_id_for(job: str, *args: str) -> str:
+    """``subscriptions.bronze`` → ``subscriptions_bronze``; ``quality.scan subscriptions`` → ``quality_scan_subscriptions``."""
+    return "_".join([job.replace(".", "_"), *args])
+
+
 def spark_task(job: str, *args: str, date: str = "{{ ds }}", **kwargs):
     """A SparkSubmitOperator running one shoplake job for the run's logical date."""
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
     return SparkSubmitOperator(
-        task_id=kwargs.pop("task_id", job.replace(".", "_") + ("_" + "_".join(args) if args else "")),
+        task_id=kwargs.pop("task_id", task_id_for(job, *args)),
         application=str(SUBMIT_SCRIPT),
         application_args=[job, "--date", date, *args],
         conn_id="spark_default",

@@ -1,0 +1,70 @@
+"""Every DAG file imports cleanly, fast, and wires exactly its domain's stages."""
+import time
+from pathlib import Path
+
+import pytest
+
+from spark_jobs.jobs import DOMAIN_STAGES
+
+DAG_DIR = Path(__file__).resolve().parents[2] / "dags"
+DAG_FILES = sorted(p for p in DAG_DIR.glob("*.py") if not p.name.startswith("_"))
+
+
+def _dagbag(folder):
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(folder))
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    return _dagbag(DAG_DIR)
+
+
+def test_there_is_a_dag_file_per_domain():
+    assert {p.stem for p in DAG_FILES} >= {f"{domain}_daily" for domain in DOMAIN_STAGES}
+
+
+def test_no_import_errors(dagbag):
+    assert dagbag.import_errors == {}
+
+
+@pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
+def test_each_file_parses_in_under_two_seconds(path):
+    started = time.perf_counter()
+    bag = _dagbag(path)
+    assert bag.import_errors == {}
+    assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize("domain", sorted(DOMAIN_STAGES))
+def test_domain_dag_runs_its_stages_in_order(dagbag, domain):
+    from shoplake_airflow import task_id_for
+
+    dag = dagbag.dags[f"{domain}_daily"]
+    expected = [task_id_for(*stage) for stage in DOMAIN_STAGES[domain]]
+    assert set(dag.task_ids) == set(expected)
+    for upstream, downstream in zip(expected, expected[1:]):
+        assert upstream in dag.get_task(downstream).upstream_task_ids
+
+
+def test_every_task_retries(dagbag):
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            assert task.retries >= 1, f"{dag.dag_id}.{task.task_id}"
+
+
+def test_daily_dags_catch_up_one_run_at_a_time_and_document_themselves(dagbag):
+    for dag in dagbag.dags.values():
+        assert dag.max_active_runs == 1, dag.dag_id
+        assert dag.catchup is True, dag.dag_id
+        assert dag.doc_md and dag.doc_md.strip(), dag.dag_id
+
+
+def test_spark_tasks_use_the_spark_default_connection(dagbag):
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            if isinstance(task, SparkSubmitOperator):
+                assert task._conn_id == "spark_default", task.task_id
