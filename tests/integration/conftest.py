@@ -1,0 +1,63 @@
+"""Fixtures that start real services: a MinIO process and an Airflow metadata DB."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def minio_env(tmp_path_factory):
+    """SHOPLAKE_* for a lake on a private MinIO process (s3://landing, s3://warehouse)."""
+    from spark_jobs import services
+    from spark_jobs.config import load_settings
+
+    home = tmp_path_factory.mktemp("minio-lake")
+    env = {
+        "SHOPLAKE_HOME": str(home),
+        "SHOPLAKE_S3_ENDPOINT": f"http://127.0.0.1:{_free_port()}",
+        "SHOPLAKE_LANDING": "s3://landing",
+        "SHOPLAKE_WAREHOUSE": "s3://warehouse",
+        "SHOPLAKE_SPARK_MASTER": "local[2]",
+        "SHOPLAKE_SHUFFLE_PARTITIONS": "4",
+        "SHOPLAKE_SPARK_DRIVER_MEMORY": "2g",
+    }
+    settings = services.up(load_settings(env))
+    env.update({"SHOPLAKE_S3_ACCESS_KEY": settings.s3_access_key, "SHOPLAKE_S3_SECRET_KEY": settings.s3_secret_key})
+    yield env
+    services.down(settings)
+
+
+@pytest.fixture()
+def use_env(monkeypatch):
+    """Export a SHOPLAKE_* mapping for this test (subprocesses and Airflow tasks inherit it)."""
+    def apply(env: dict[str, str]):
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+    return apply
+
+
+@pytest.fixture(scope="session")
+def airflow_db():
+    """A migrated Airflow metadata DB in the session's private AIRFLOW_HOME."""
+    subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True,
+                   env=os.environ.copy(), timeout=300)
+    return os.environ["AIRFLOW_HOME"]
+
+
+@pytest.fixture(scope="session")
+def shoplake():
+    """Run the shoplake CLI as a user would: shoplake(*args, env=...)."""
+    def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "spark_jobs.cli", *args], env={**os.environ, **env},
+                              capture_output=True, text=True, timeout=600)
+    return run
