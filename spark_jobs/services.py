@@ -103,8 +103,15 @@ def _start_server(settings: Settings) -> None:
 
 
 def _ensure_buckets(settings: Settings) -> None:
+    from botocore.exceptions import ClientError
+
     client = s3_client(settings)
-    existing = {b["Name"] for b in client.list_buckets().get("Buckets", [])}
+    try:
+        existing = {b["Name"] for b in client.list_buckets().get("Buckets", [])}
+    except ClientError as error:
+        raise ShoplakeError(f"the S3 server at {settings.s3_endpoint} rejects this clone's credentials "
+                            f"({error.response['Error'].get('Code')}): another MinIO is using the port; stop it "
+                            "or set SHOPLAKE_S3_ENDPOINT to a free port") from None
     for bucket in BUCKETS:
         if bucket not in existing:
             client.create_bucket(Bucket=bucket)
