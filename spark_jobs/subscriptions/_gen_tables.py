@@ -5,7 +5,7 @@ import csv
 import io
 import json
 
-from spark_jobs.subscriptions._gen_world import CHANNEL_DISPLAY, DAY_US, PRICES, SECOND_US, User, World, ts_text
+from spark_jobs.subscriptions._gen_world import CHANNEL_DISPLAY, PRICES, SECOND_US, User, World, ts_text
 
 PLANS = ("basic", "pro", "team")
 SPEND_RANGE = {"google": (900, 1600), "facebook": (600, 1200), "tiktok": (300, 800), "affiliate": (40, 160)}
@@ -13,7 +13,8 @@ _DROP = object()  # "remove this field" marker of a variant
 
 
 # ---------------------------------------------------------------- subscriptions
-def _subscription(w: World, user_id: str, currency: str, start_day: int, created_ts: int, plan: str | None = None) -> dict:
+def _subscription(w: World, user_id: str, currency: str, start_day: int, created_ts: int,
+                  plan: str | None = None) -> dict:
     plan = plan or w.rng.choices(PLANS, (60, 30, 10))[0]
     w.next_sub += 1
     return {"subscription_id": "sub-%07d" % w.next_sub, "user_id": user_id, "plan_id": plan,
@@ -58,10 +59,12 @@ def _insert(w: World, element) -> None:
 
 
 def _spelling_variant(w: World, day: int) -> None:
-    subs = [s for s in w.subs_today if isinstance(s, dict) and s["status"] == "active"]
-    if not subs:
+    for _ in range(20 if w.subs_today else 0):
+        sub = w.rng.choice(w.subs_today)
+        if isinstance(sub, dict) and sub["status"] == "active":
+            break
+    else:
         return
-    sub = w.rng.choice(subs)
     field = w.cycle("subs_spelling", ("price", "currency", "status", "plan_id"))
     sub[field] = {"price": str(sub["price"]), "currency": f" {sub['currency'].lower()} ",
                   "status": w.cycle("subs_status", ("Active", " ACTIVE ")), "plan_id": f" {sub['plan_id']} "}[field]
@@ -85,7 +88,7 @@ def _date_variants(w: World, day: int) -> tuple:
             {"end_date": f"{y}-{int(m)}-{int(d)}", "status": "canceled"})
 
 
-def _invalid_date(w: World, day: int) -> None:
+def _subs_invalid_date(w: World, day: int) -> None:
     if w.pool:
         _insert(w, _fresh(w, day, **w.cycle("subs_invalid_date", _date_variants(w, day))))
         w.counts["subs_invalid_date"] += 1
@@ -109,7 +112,8 @@ def _overlapping(w: World, day: int) -> None:
     sub, start_day, user = w.rng.choice(w.active_subs)
     plan = w.rng.choice([p for p in PLANS if p != sub["plan_id"].strip()])
     start = start_day if w.cycle("subs_overlap", (True, False)) else day
-    _insert(w, _subscription(w, user.id, user.currency, start, w.day_start(day) + w.rng.randrange(86_400) * SECOND_US, plan))
+    created = w.day_start(day) + w.rng.randrange(86_400) * SECOND_US
+    _insert(w, _subscription(w, user.id, user.currency, start, created, plan))
     w.counts["subs_overlapping_active"] += 1
 
 
@@ -124,8 +128,8 @@ SUB_TRAPS = (  # (count key, rate per clean subscription record of the day, make
     ("subs_missing_subscription_id", 0.01, _defect("subs_missing_subscription_id", (
         {"subscription_id": _DROP}, {"subscription_id": None}, {"subscription_id": ""}, {"subscription_id": "  "}))),
     ("subs_missing_user_id", 0.01, _defect("subs_missing_user_id", (
-        {"user_id": None}, {"user_id": _DROP}, {"user_id": " "}))),
-    ("subs_invalid_date", 0.01, _invalid_date),
+        {"user_id": None}, {"user_id": _DROP}, {"user_id": ""}, {"user_id": " "}))),
+    ("subs_invalid_date", 0.01, _subs_invalid_date),
     ("subs_invalid_status", 0.01, _defect("subs_invalid_status", (
         {"status": "paused"}, {"status": "cancelled", "end_date": "2099-01-01"}, {"status": ""},
         {"status": None}, {"status": "trialing"}))),
@@ -228,7 +232,7 @@ def _after_valid(key: str, values: tuple) -> callable:
         if found:
             i, ch = found
             value = w.cycle(key, values)
-            rows.insert(i + 1, [w.iso(day), ch, value if value else "-" + _money(w, ch)])
+            rows.insert(i + 1, [w.iso(day), ch, "-" + _money(w, ch) if value is None else value])
             w.counts[key] += 1
     return make
 
@@ -248,12 +252,12 @@ def _restatement(w: World, day: int, rows: list) -> None:
         w.counts["spend_restatement"] += 1
 
 
-def _invalid_date(w_: World, day: int, rows: list) -> None:
-    y, m, d = w_.iso(day).split("-")
-    bad = w_.cycle("spend_bad_date", (f"{y}/{m}/{d}", f"{d}-{m}-{y}", "", f"{y}-02-30", f"{y}-{m}-{d}T00:00:00Z"))
-    ch = w_.rng.choice(list(SPEND_RANGE))
-    rows.append([bad, ch, _money(w_, ch)])
-    w_.counts["spend_invalid_date"] += 1
+def _spend_invalid_date(w: World, day: int, rows: list) -> None:
+    y, m, d = w.iso(day).split("-")
+    bad = w.cycle("spend_bad_date", (f"{y}/{m}/{d}", f"{d}-{m}-{y}", "", f"{y}-02-30", f"{y}-{m}-{d}T00:00:00Z"))
+    ch = w.rng.choice(list(SPEND_RANGE))
+    rows.append([bad, ch, _money(w, ch)])
+    w.counts["spend_invalid_date"] += 1
 
 
 SPEND_TRAPS = (  # (count key, probability per day, maker); spelling first
@@ -261,7 +265,7 @@ SPEND_TRAPS = (  # (count key, probability per day, maker); spelling first
     ("spend_duplicate_in_file", 0.15, _duplicate_in_file),
     ("spend_missing_channel", 0.15, _missing_channel),
     ("spend_restatement", 0.15, _restatement),
-    ("spend_invalid_date", 0.1, _invalid_date),
+    ("spend_invalid_date", 0.1, _spend_invalid_date),
     ("spend_invalid_spend", 0.1, _after_valid("spend_invalid_spend", ("", "n/a", "1,234.50", "abc"))),
     ("spend_negative", 0.1, _after_valid("spend_negative", (None,))),
 )

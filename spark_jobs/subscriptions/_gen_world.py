@@ -2,7 +2,8 @@
 
 Times are integer microseconds since 1970-01-01 UTC; days are indexes from the first
 ingest day (0 .. days-1). Only ``World.rng`` produces randomness, so a run is a pure
-function of its arguments. Nothing iterates over a set, so string hashing cannot leak in.
+function of its arguments. Sets are only tested, measured or read sorted, so string
+hashing (PYTHONHASHSEED) cannot leak into the output.
 """
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ class World:
     signups_by_day: list[list[User]]
     pool: list[User]                      # users who may act now (signed up, or never will)
     missing_day: int | None               # the day whose events folder never arrived
+    n_users: int = 0
     counts: Counter = field(default_factory=Counter)
     outbox: dict[int, list[str]] = field(default_factory=dict)    # extra event lines per ingest day
     purchases: list[tuple] = field(default_factory=list)         # refundable clean purchases
@@ -59,7 +61,6 @@ class World:
     active_subs: list[tuple] = field(default_factory=list)       # (subscription dict, start day, user)
     subs_today: list = field(default_factory=list)               # elements of today's array file
     spend_dates: dict[str, set[int]] = field(default_factory=dict)  # valid spend days per channel
-    spend_valid: list[tuple[int, str]] = field(default_factory=list)
     seen_without_signup: set[str] = field(default_factory=set)
     next_event: int = 0
     next_sub: int = 0
@@ -86,7 +87,9 @@ class World:
         return day if day < self.days else None
 
     def emit(self, day: int, line: str, trap: str | None = None, event_day: int | None = None) -> bool:
-        """Queue an extra events line for ``day``; count ``trap``, and lateness of an original."""
+        """Queue an extra events line for ``day`` and count ``trap``. ``event_day`` is given
+        for every new valid payload (not for copies): it counts late_event when the line
+        lands two or more days after its event date."""
         target = self.arrival(day)
         if target is None:
             return False
@@ -125,7 +128,9 @@ def date_text(epoch_day: int) -> str:
 
 def ts_text(ts: int, style: str = "z", offset_min: int = 0) -> str:
     """Spell instant ``ts``: z, colon (+HH:MM), compact (+HHMM), space / naive (no zone, UTC).
-    Non-zero microseconds are written as 3 or 6 fraction digits."""
+    ``offset_min`` only applies to colon/compact. Non-zero microseconds get 3 or 6 digits."""
+    if style not in ("colon", "compact"):
+        offset_min = 0
     day, rem = divmod(ts + offset_min * 60 * SECOND_US, DAY_US)
     sec, us = divmod(rem, SECOND_US)
     h, rem = divmod(sec, 3600)
@@ -158,4 +163,4 @@ def new_world(seed: int, start: dt.date, days: int, events_per_day: int, users: 
         channel = rng.choices(channels, ch_weights)[0]
         signups[day].append(User("u-%06d" % (i + 1), day, channel, currency))
     missing = rng.randrange(1, days - 1) if days >= 3 else None
-    return World(rng, start, days, events_per_day, signups, pool, missing)
+    return World(rng, start, days, events_per_day, signups, pool, missing, n_users)
