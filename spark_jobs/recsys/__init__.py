@@ -1,0 +1,1 @@
+"""The recsys domain: carousel impressions and customer actions → per-impression training input."""

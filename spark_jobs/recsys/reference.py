@@ -1,0 +1,39 @@
+"""The common, from-scratch way to build histories — the definition the incremental
+state must reproduce, used by tests and ``bench/recsys.py``.
+
+For every (customer, dt): all actions in [dt − lookback, dt), ``row_number()`` by
+(ts desc, type desc, item asc), keep 1000, ``collect_list``. It re-reads a year of every
+shown customer's actions for every day, which is what the incremental state avoids.
+"""
+from __future__ import annotations
+
+from pyspark.sql import DataFrame, Window
+from pyspark.sql import functions as F
+
+from spark_jobs.recsys.history import HISTORY_SIZE, window_start
+
+
+def history_from_scratch(actions: DataFrame, wanted: DataFrame, lookback: int,
+                         size: int = HISTORY_SIZE) -> DataFrame:
+    """(customer_id, dt, history) like ``history.history_of``, computed from all actions."""
+    inside = actions.join(wanted, "customer_id").where(
+        (F.col("action_ts") < F.to_timestamp("dt")) & (F.col("action_ts") >= window_start(F.col("dt"), lookback)))
+    order = Window.partitionBy("customer_id", "dt").orderBy(
+        F.col("action_ts").desc(), F.col("action_type").desc(), F.col("item_id").asc())
+    ranked = inside.withColumn("rn", F.row_number().over(order)).where(F.col("rn") <= size)
+    collected = ranked.groupBy("customer_id", "dt").agg(F.sort_array(F.collect_list(F.struct(
+        "rn", F.col("action_ts").alias("ts"), F.col("action_type").alias("type"), F.col("item_id").alias("item")))).alias("h"))
+    history = F.transform("h", lambda a: F.struct(a["ts"].alias("ts"), a["type"].alias("type"), a["item"].alias("item")))
+    found = collected.select("customer_id", "dt", history.alias("history"))
+    empty = F.array().cast("array<struct<ts:timestamp,type:int,item:int>>")
+    return wanted.join(found, ["customer_id", "dt"], "left").select(
+        "customer_id", "dt", F.coalesce("history", empty).alias("history"))
+
+
+def training_input_from_scratch(impressions: DataFrame, actions: DataFrame, lookback: int) -> DataFrame:
+    """gold.training_input computed over all silver data at once."""
+    from spark_jobs.recsys.gold import training_rows, winners
+
+    won = winners(impressions).where(F.size("impressions") > 0)
+    histories = history_from_scratch(actions, won.select("customer_id", "dt").distinct(), lookback)
+    return training_rows(won, histories)
