@@ -14,6 +14,16 @@ from datetime import date
 DOMAIN_STAGES: dict[str, tuple[tuple[str, ...], ...]] = {
     "subscriptions": (
         ("subscriptions.bronze",),
+        ("subscriptions.silver",),
+        ("subscriptions.gold",),
+        ("quality.scan", "subscriptions"),
+        ("quality.publish", "subscriptions"),
+    ),
+    "recsys": (
+        ("recsys.bronze",),
+        ("recsys.silver",),
+        ("recsys.history",),
+        ("recsys.gold",),
     ),
 }
 

@@ -110,11 +110,24 @@ def read_parquet_rows(spark: SparkSession, files: list[str]) -> DataFrame:
     )
 
 
+def read_ndjson_or_parquet(spark: SparkSession, files: list[str]) -> DataFrame:
+    """A folder mixing NDJSON and Parquet files: ``*.parquet`` as Parquet rows, the rest as lines."""
+    parquet = [f for f in files if f.lower().endswith(".parquet")]
+    text = [f for f in files if not f.lower().endswith(".parquet")]
+    parts = ([read_ndjson(spark, text).select(*RECORD_COLUMNS)] if text else []) + \
+            ([read_parquet_rows(spark, parquet).select(*RECORD_COLUMNS)] if parquet else [])
+    result = parts[0]
+    for part in parts[1:]:
+        result = result.unionByName(part)
+    return result
+
+
 READERS = {
     "ndjson": read_ndjson,
     "csv": read_csv_rows,
     "json_array": read_json_array,
     "parquet": read_parquet_rows,
+    "ndjson_or_parquet": read_ndjson_or_parquet,
 }
 
 
