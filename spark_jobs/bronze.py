@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
 from spark_jobs.landing import list_day, read_records
-from spark_jobs.merge import merge_rows
+from spark_jobs.merge import mirror_slice
 from spark_jobs.run_log import RunRecord
 
 BRONZE_KEY = ("ingest_date", "source_file", "record_number")
@@ -44,9 +44,7 @@ def load_bronze(spark: SparkSession, settings: Settings, source: Source, ingest_
         F.lit(started).cast("timestamp").alias("loaded_at"),
     ).cache()
     records_read = records.count()
-    merge_rows(records, source.bronze_table, BRONZE_KEY,
-               update_when="t.content_hash <> s.content_hash",
-               target_slice=f"t.ingest_date = DATE'{ingest_date.isoformat()}'", delete_missing=True)
+    mirror_slice(records, source.bronze_table, BRONZE_KEY, {"ingest_date": ingest_date}, compare=("content_hash",))
     records.unpersist()
     rows = spark.table(source.bronze_table).where(F.col("ingest_date") == F.lit(ingest_date)).count()
     return RunRecord(source.domain, "bronze", source.name, ingest_date, len(day.files), records_read, rows, started)

@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from spark_jobs.merge import merge_rows
+from spark_jobs.merge import mirror_slice
 
 QUARANTINE_TABLE = "quarantine.records"
 QUARANTINE_KEY = ("domain", "source", "ingest_date", "source_file", "record_number")
@@ -34,8 +34,5 @@ def quarantine(rejected: DataFrame, domain: str, source: str, ingest_date: date)
         "source_file", F.col("record_number").cast("int").alias("record_number"), "raw", "reason",
         F.lit(now).cast("timestamp").alias("quarantined_at"),
     )
-    merge_rows(rows, QUARANTINE_TABLE, QUARANTINE_KEY,
-               update_when="t.reason <> s.reason OR t.raw <> s.raw",
-               target_slice=(f"t.domain = '{domain}' AND t.source = '{source}' "
-                             f"AND t.ingest_date = DATE'{ingest_date.isoformat()}'"),
-               delete_missing=True)
+    mirror_slice(rows, QUARANTINE_TABLE, QUARANTINE_KEY,
+                 {"domain": domain, "source": source, "ingest_date": ingest_date}, compare=("raw", "reason"))

@@ -43,15 +43,15 @@ def test_marker_and_hidden_files_are_not_records(spark, settings):
     assert [r[0] for r in bronze_rows(spark, EVENTS, day)] == ["a.ndjson"]
 
 
-def test_rerun_leaves_the_same_rows_hashes_and_no_new_data_files(spark, settings):
+def test_rerun_leaves_the_same_rows_and_hashes_and_commits_nothing(spark, settings):
     day = date(2025, 3, 3)
     land(settings, EVENTS, day, "a.ndjson", '{"event_id": "e1"}\n{"event_id": "e2"}\n')
     load_bronze(spark, settings, EVENTS, day)
     before = bronze_rows(spark, EVENTS, day)
-    files_before = spark.sql(f"SELECT count(*) FROM {EVENTS.bronze_table}.files").first()[0]
+    snapshots = spark.sql(f"SELECT count(*) FROM {EVENTS.bronze_table}.snapshots").first()[0]
     load_bronze(spark, settings, EVENTS, day)
     assert bronze_rows(spark, EVENTS, day) == before
-    assert spark.sql(f"SELECT count(*) FROM {EVENTS.bronze_table}.files").first()[0] == files_before
+    assert spark.sql(f"SELECT count(*) FROM {EVENTS.bronze_table}.snapshots").first()[0] == snapshots
 
 
 def test_redelivered_file_replaces_its_records_and_removed_file_disappears(spark, settings):
