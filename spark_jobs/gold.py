@@ -1,0 +1,111 @@
+"""Incremental gold, shared by every domain: run a SQL model, keep only the rows a day
+touched, and MERGE them so the table ends exactly as a from-scratch computation would.
+
+A model is one file ``sql/gold/<domain>/<table>.sql`` that computes the WHOLE table from
+silver (and earlier gold tables), with ``:as_of`` as its only parameter. A run decides
+per table which key values its records touched; :func:`merge_model` recomputes the model,
+keeps those keys' rows and replaces exactly that slice (rows that vanished are deleted).
+``keys=None`` replaces the whole table. The result never depends on the order of runs:
+every row written is a pure function of silver and ``as_of``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from spark_jobs.config import PROJECT_ROOT
+from spark_jobs.merge import merge_rows
+
+SQL_ROOT = PROJECT_ROOT / "sql" / "gold"
+# Above this many touched keys a slice predicate gets unwieldy and most of the table is
+# touched anyway: the whole table is replaced instead (same result, one plan).
+MAX_SLICE_KEYS = 5000
+
+
+@dataclass(frozen=True)
+class GoldModel:
+    """A gold table, its MERGE key and the column its touched-key sets refer to."""
+
+    domain: str
+    name: str
+    keys: tuple[str, ...]
+    slice_key: str | None = None     # None: the table is always recomputed whole
+
+    @property
+    def table(self) -> str:
+        return f"gold.{self.name}"
+
+    def sql(self) -> str:
+        return (SQL_ROOT / self.domain / f"{self.name}.sql").read_text()
+
+
+def model_frame(spark: SparkSession, model: GoldModel, as_of: date) -> DataFrame:
+    """The model's full result for ``as_of`` (lazy: filters on it are pushed down)."""
+    return spark.sql(model.sql(), args={"as_of": as_of})
+
+
+def sql_literal(value) -> str:
+    if isinstance(value, date):
+        return f"DATE'{value.isoformat()}'"
+    if isinstance(value, int):
+        return str(value)
+    escaped = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"
+
+
+def _unchanged(frame: DataFrame, keys: Iterable[str]) -> str:
+    """Update condition: a matched row is rewritten only when a value differs."""
+    values = [c for c in frame.columns if c not in set(keys)]
+    if not values:
+        return "false"
+    return "NOT (" + " AND ".join(f"t.{c} <=> s.{c}" for c in values) + ")"
+
+
+def merge_model(spark: SparkSession, model: GoldModel, as_of: date, keys: set | None) -> str:
+    """Recompute ``model`` for the touched ``keys`` (None: all) and MERGE that slice.
+
+    Returns how the table was written ("whole", "N keys" or "untouched")."""
+    if keys is not None and not keys:
+        return "untouched"
+    frame = model_frame(spark, model, as_of)
+    if keys is None or len(keys) > MAX_SLICE_KEYS:
+        target_slice, how = "true", "whole"
+    else:
+        ordered = sorted(keys)
+        frame = frame.where(F.col(model.slice_key).isin(ordered))
+        target_slice = f"t.{model.slice_key} IN ({', '.join(sql_literal(k) for k in ordered)})"
+        how = f"{len(ordered)} keys"
+    merge_rows(frame, model.table, model.keys, update_when=_unchanged(frame, model.keys),
+               target_slice=target_slice, delete_missing=True)
+    return how
+
+
+def processed_as_of(spark: SparkSession, domain: str, ingest_date: date) -> date:
+    """as_of = the latest ingest date ever landed for the domain (bronze run log), or this
+    run's date when later: a maximum, so it does not depend on the order of runs."""
+    row = spark.sql(f"SELECT max(ingest_date) AS d FROM ops.run_log "
+                    f"WHERE domain = '{domain}' AND stage = 'bronze'").first()
+    return max(d for d in (row["d"], ingest_date) if d is not None)
+
+
+def pending_dates(spark: SparkSession, domain: str, ingest_date: date) -> list[date]:
+    """This run's date plus every ingest date whose silver changes were never published
+    (its run failed the quality gate): gold recomputes their keys too, so a later run
+    publishes them instead of losing them."""
+    rows = spark.sql(f"""
+        SELECT DISTINCT ingest_date FROM ops.changed_keys WHERE domain = '{domain}'
+        EXCEPT
+        SELECT DISTINCT ingest_date FROM ops.run_log WHERE domain = '{domain}' AND stage = 'publish'
+    """).collect()
+    return sorted({r["ingest_date"] for r in rows} | {ingest_date})
+
+
+def touched_keys(spark: SparkSession, domain: str, dates: list[date]) -> DataFrame:
+    """ops.changed_keys rows (key_type, key_value) of the given ingest dates."""
+    listed = ", ".join(sql_literal(d) for d in dates)
+    return spark.sql(f"SELECT DISTINCT key_type, key_value FROM ops.changed_keys "
+                     f"WHERE domain = '{domain}' AND ingest_date IN ({listed})")

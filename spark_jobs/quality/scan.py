@@ -1,0 +1,91 @@
+"""``quality.scan <domain>``: run the domain's SodaCL checks against the audit branch.
+
+Checks live in ``soda/<layer>/<domain>/*.yml`` (layer: silver, gold, ops). Every table of
+the silver, ops and quarantine namespaces, and the domain's gold tables as the ``audit``
+branch holds them, are temp views named ``<namespace>_<table>`` (``gold_mrr_daily``,
+``silver_events``, ``ops_dq_metrics``). Variables: ``${domain}``, ``${ingest_date}`` (the
+run's date) and ``${as_of}``. Any failed check or check error fails the job with the failed
+checks' names, so publication does not run and readers keep the last good gold.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+from spark_jobs.config import PROJECT_ROOT, Settings
+from spark_jobs.errors import ShoplakeError
+from spark_jobs.gold import processed_as_of
+from spark_jobs.quality.domains import gold_tables
+from spark_jobs.quality.wap import read_audit
+
+SODA_ROOT = PROJECT_ROOT / "soda"
+MAIN_NAMESPACES = ("silver", "ops", "quarantine")
+DATA_SOURCE = "lake"
+
+
+class QualityGateFailed(ShoplakeError):
+    """The scan found failing checks: gold stays unpublished."""
+
+
+def check_files(domain: str, root: Path = SODA_ROOT) -> list[Path]:
+    return sorted(root.glob(f"*/{domain}/*.yml"))
+
+
+def view_name(table: str) -> str:
+    return table.replace(".", "_")
+
+
+def register_views(spark: SparkSession, domain: str) -> list[str]:
+    """Temp views Soda can query: main for silver/ops/quarantine, audit for the domain's gold."""
+    views = []
+    for namespace in MAIN_NAMESPACES:
+        for row in spark.sql(f"SHOW TABLES IN {namespace}").collect():
+            table = f"{namespace}.{row['tableName']}"
+            spark.table(table).createOrReplaceTempView(view_name(table))
+            views.append(view_name(table))
+    for table in gold_tables(domain):
+        read_audit(spark, table).createOrReplaceTempView(view_name(table))
+        views.append(view_name(table))
+    return views
+
+
+def soda_scan(spark: SparkSession, files: list[Path], variables: dict[str, str]):
+    from soda.scan import Scan
+
+    scan = Scan()
+    scan.set_scan_definition_name(f"shoplake_{variables['domain']}")
+    scan.set_data_source_name(DATA_SOURCE)
+    scan.add_spark_session(spark, data_source_name=DATA_SOURCE)
+    scan.add_variables(variables)
+    for path in files:
+        scan.add_sodacl_yaml_file(str(path))
+    scan.execute()
+    return scan
+
+
+def failures(scan) -> list[str]:
+    """Names of failed checks, plus check errors (an invalid check must not pass silently)."""
+    failed = [check.name for check in scan.get_checks_fail()]
+    errors = [f"error: {log.message}" for log in scan.get_error_logs()]
+    return failed + errors
+
+
+def run_scan(spark: SparkSession, domain: str, ingest_date: date) -> None:
+    files = check_files(domain)
+    if not files:
+        raise ShoplakeError(f"no Soda checks for domain {domain!r} under {SODA_ROOT}/*/{domain}/")
+    register_views(spark, domain)
+    as_of = processed_as_of(spark, domain, ingest_date)
+    scan = soda_scan(spark, files, {"domain": domain, "ingest_date": ingest_date.isoformat(),
+                                    "as_of": as_of.isoformat()})
+    print(scan.get_logs_text())
+    failed = failures(scan)
+    if failed:
+        raise QualityGateFailed(f"quality gate failed for {domain} {ingest_date}: {'; '.join(failed)}")
+    print(f"quality scan {domain} {ingest_date}: {len(scan._checks)} checks passed")
+
+
+def run(spark: SparkSession, settings: Settings, ingest_date: date, domain: str) -> None:
+    run_scan(spark, domain, ingest_date)
