@@ -1,0 +1,23 @@
+-- Data-quality figures per (domain, ingest_date): rows read, quarantined by reason, duplicate and
+-- conflict figures, late-event rate, orphan refunds, spend gaps and the reconciliation counts
+-- (bronze_rows = silver_rows + duplicates + conflicts + quarantined, per source). Latest run wins.
+CREATE TABLE IF NOT EXISTS ops.dq_metrics (
+    domain       STRING,
+    ingest_date  DATE,
+    metric       STRING,
+    dimension    STRING   COMMENT 'source, source:reason, channel or all',
+    value        DOUBLE,
+    run_id       STRING   COMMENT 'Spark application id of the run',
+    computed_at  TIMESTAMP
+)
+USING iceberg
+PARTITIONED BY (domain)
+TBLPROPERTIES (
+    'format-version' = '2',
+    'write.merge.mode' = 'merge-on-read',
+    'write.update.mode' = 'merge-on-read',
+    'write.delete.mode' = 'merge-on-read',
+    'write.parquet.compression-codec' = 'zstd',
+    'commit.retry.num-retries' = '10',
+    'commit.retry.min-wait-ms' = '200'
+)

@@ -1,0 +1,65 @@
+"""``ops.changed_keys``: the gold keys touched by one ingest date of the subscriptions domain.
+
+For every key present in the day's records, the keys of EVERY known version of it (the
+winner and every other version: its event_date, user_id, month, channel), plus, for a
+refund, the date, month and user of the purchase it refers to (refunds are booked on the
+purchase). Computed from the day's records and the stored versions — not from what this
+run happened to change — so a retry after a failure between silver and gold still hands
+gold the full set. Months are spelt as their first day (``YYYY-MM-01``).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from spark_jobs.merge import mirror_slice
+
+CHANGED_KEYS = "ops.changed_keys"
+KEY_COLUMNS = ("domain", "ingest_date", "key_type", "key_value")
+
+
+def month(column: str) -> Column:
+    return F.date_format(F.trunc(F.col(column), "MM"), "yyyy-MM-dd")
+
+
+def key_rows(frame: DataFrame, keys: list[tuple[str, Column]]) -> DataFrame:
+    """(key_type, key_value) rows, nulls dropped, one select per key type."""
+    parts = [frame.select(F.lit(key_type).alias("key_type"), value.cast("string").alias("key_value"))
+             for key_type, value in keys]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.unionByName(part)
+    return out.where(F.col("key_value").isNotNull())
+
+
+def event_keys(versions: DataFrame, silver_events: DataFrame) -> DataFrame:
+    """Keys of every version of the day's events, and of the purchases their refunds name."""
+    own = key_rows(versions, [("event_date", F.col("event_date")), ("user_id", F.col("user_id")),
+                              ("month", month("event_date")), ("channel", F.col("acquisition_channel"))])
+    refunded = (versions.where(F.col("event_type") == "refund").select(F.col("refers_to_event_id").alias("event_id"))
+                .join(silver_events.where(F.col("event_type") == "purchase"), "event_id", "left_semi"))
+    purchases = silver_events.join(refunded, "event_id", "left_semi")
+    return own.unionByName(key_rows(purchases, [("event_date", F.col("event_date")), ("user_id", F.col("user_id")),
+                                                ("month", month("event_date"))]))
+
+
+def subscription_keys(versions: DataFrame) -> DataFrame:
+    return key_rows(versions, [("user_id", F.col("user_id")), ("month", month("start_date")),
+                               ("month", month("end_date"))])
+
+
+def spend_keys(versions: DataFrame) -> DataFrame:
+    return key_rows(versions, [("spend_date", F.col("spend_date")), ("channel", F.col("channel")),
+                               ("month", month("spend_date"))])
+
+
+def write_changed_keys(domain: str, ingest_date: date, keys: list[DataFrame]) -> None:
+    """Replace the (domain, ingest_date) slice with the distinct union of ``keys``."""
+    union = keys[0]
+    for frame in keys[1:]:
+        union = union.unionByName(frame)
+    rows = union.distinct().select(F.lit(domain).alias("domain"), F.lit(ingest_date).alias("ingest_date"),
+                                   "key_type", "key_value")
+    mirror_slice(rows, CHANGED_KEYS, KEY_COLUMNS, {"domain": domain, "ingest_date": ingest_date}, compare=())

@@ -1,0 +1,151 @@
+"""Silver for the subscriptions domain: one ingest date of bronze → typed, deduplicated tables.
+
+Every bronze record of the day ends in exactly one place — the silver winner of its key,
+an exact-duplicate count, a losing version (silver.event_conflicts / a superseded
+version) or quarantine with a reason — and the counts are stored in ops.dq_metrics and
+ops.run_log (stage 'silver'). Each source keeps its valid versions per ingest date
+(``*_versions``); the silver tables are recomputed from all versions of the keys the day
+touches, which makes the result independent of the order days are run in and re-runs
+idempotent. The keys touched are handed to gold through ops.changed_keys.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from spark_jobs.config import Settings
+from spark_jobs.merge import mirror_slice
+from spark_jobs.quarantine import quarantine, split
+from spark_jobs.run_log import RunRecord, write_run_log
+from spark_jobs.subscriptions import dedup, dq
+from spark_jobs.subscriptions.changed_keys import event_keys, spend_keys, subscription_keys, write_changed_keys
+from spark_jobs.subscriptions.fx import load_fx_rates
+from spark_jobs.subscriptions.parse_events import parse_events
+from spark_jobs.subscriptions.parse_spend import SPEND_COLUMNS, parse_spend
+from spark_jobs.subscriptions.parse_subscriptions import SUBSCRIPTION_COLUMNS, parse_subscriptions
+from spark_jobs.subscriptions.sync import sync_rows
+
+DOMAIN = "subscriptions"
+
+
+def bronze_day(spark: SparkSession, source: str, ingest_date: date) -> DataFrame:
+    return spark.table(f"bronze.{DOMAIN}_{source}").where(F.col("ingest_date") == F.lit(ingest_date))
+
+
+def parse_and_quarantine(parsed: DataFrame, source: str, ingest_date: date,
+                         late: F.Column | None = None) -> tuple[DataFrame, dq.SourceCounts]:
+    """Cache the parsed day, store its rejects, count it; returns (valid rows, counts)."""
+    parsed = parsed.cache()
+    valid, rejected = split(parsed)
+    quarantine(rejected, DOMAIN, source, ingest_date)
+    late = late if late is not None else F.lit(False)
+    stats = (parsed.groupBy("reason").agg(F.count(F.lit(1)).alias("n"), F.sum(late.cast("int")).alias("late"),
+                                          F.collect_set("source_file").alias("files")).collect())
+    counts = dq.SourceCounts(source, files=len({f for r in stats for f in r["files"]}),
+                             bronze_rows=sum(r["n"] for r in stats),
+                             quarantined={r["reason"]: r["n"] for r in stats if r["reason"] is not None},
+                             late_rows=sum(r["late"] or 0 for r in stats if r["reason"] is None))
+    return valid, counts
+
+
+def affected_keys(day_keys: DataFrame, versions_table: str, keys: list[str], ingest_date: date) -> DataFrame:
+    """Keys of the day's valid records plus keys this day held before (a re-run after the
+    bronze slice changed must also recompute keys the day no longer has)."""
+    before = day_keys.sparkSession.table(versions_table).where(F.col("ingest_date") == F.lit(ingest_date))
+    return day_keys.select(*keys).unionByName(before.select(*keys)).distinct().localCheckpoint()
+
+
+def all_versions(day_versions: DataFrame, versions_table: str, keys: list[str], affected: DataFrame,
+                 ingest_date: date) -> DataFrame:
+    """Every known version of the affected keys: other days' stored ones plus today's."""
+    others = (day_versions.sparkSession.table(versions_table)
+              .where(F.col("ingest_date") != F.lit(ingest_date))
+              .join(affected, keys, "left_semi"))
+    return others.unionByName(day_versions.select(*others.columns))
+
+
+def date_range(frames: list[DataFrame], column: str) -> str | None:
+    """A target predicate covering every ``column`` value of ``frames`` (None if empty)."""
+    dates = frames[0].select(column)
+    for frame in frames[1:]:
+        dates = dates.unionByName(frame.select(column))
+    low, high = dates.agg(F.min(column), F.max(column)).first()
+    return None if low is None else f"t.{column} BETWEEN DATE'{low.isoformat()}' AND DATE'{high.isoformat()}'"
+
+
+def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decimal]) -> tuple[dq.SourceCounts, DataFrame]:
+    """Events of the day → event_versions, silver.events, silver.event_conflicts."""
+    late = F.col("event_date") < F.date_sub(F.col("ingest_date"), 1)
+    valid, counts = parse_and_quarantine(parse_events(bronze_day(spark, "events", ingest_date), rates),
+                                         "events", ingest_date, late)
+    day_versions = dedup.event_versions(valid).cache()
+    affected = affected_keys(day_versions, "silver.event_versions", ["event_id"], ingest_date)
+    resolved = dedup.resolve_events(all_versions(day_versions, "silver.event_versions", ["event_id"], affected,
+                                                 ingest_date)).localCheckpoint()
+    held_before = spark.table("silver.event_versions").where(F.col("ingest_date") == F.lit(ingest_date))
+    sync_rows(dedup.event_winners(resolved), "silver.events", ["event_id"], affected,
+              prune=date_range([resolved, held_before], "event_date"))
+    existing_conflicts = spark.table("silver.event_conflicts").join(affected, "event_id", "left_semi")
+    sync_rows(dedup.event_conflicts(resolved), "silver.event_conflicts",
+              ["event_id", "payload_hash", "ingest_date"], existing_conflicts)
+    mirror_slice(day_versions, "silver.event_versions", ("event_id", "payload_hash", "ingest_date"),
+                 {"ingest_date": ingest_date}, compare=("copies", "source_file", "record_number", "amount_usd"))
+    today = resolved.where(F.col("ingest_date") == F.lit(ingest_date)).agg(
+        F.sum((F.col("role") == "winner").cast("int")), F.sum("duplicates"),
+        F.sum((F.col("role") == "conflict").cast("int"))).first()
+    counts.silver_rows, counts.duplicates, counts.conflicts = (int(v or 0) for v in today)
+    return counts, event_keys(resolved, spark.table("silver.events"))
+
+
+def silver_latest(parsed: DataFrame, source: str, table: str, keys: list[str], columns: tuple[str, ...],
+                  winners, ingest_date: date) -> tuple[dq.SourceCounts, DataFrame]:
+    """Sources where the greatest version wins outright (subscriptions, marketing spend):
+    the day's best record per key is its version; silver holds the best of all versions."""
+    valid, counts = parse_and_quarantine(parsed, source, ingest_date)
+    day_versions = winners(valid.select(*columns)).cache()
+    versions_table = f"{table}_versions"
+    affected = affected_keys(day_versions, versions_table, keys, ingest_date)
+    versions = all_versions(day_versions, versions_table, keys, affected, ingest_date).localCheckpoint()
+    best = winners(versions)
+    sync_rows(best, table, keys, affected)
+    key_columns = (*keys, "ingest_date")
+    mirror_slice(day_versions, versions_table, key_columns, {"ingest_date": ingest_date},
+                 compare=[c for c in columns if c not in key_columns])
+    counts.silver_rows = best.where(F.col("ingest_date") == F.lit(ingest_date)).count()
+    counts.conflicts = counts.valid_rows - counts.silver_rows
+    return counts, versions
+
+
+def silver_subscriptions(spark, ingest_date, rates) -> tuple[dq.SourceCounts, DataFrame]:
+    parsed = parse_subscriptions(bronze_day(spark, "subscriptions", ingest_date), rates)
+    counts, versions = silver_latest(parsed, "subscriptions", "silver.subscriptions", ["subscription_id"],
+                                     SUBSCRIPTION_COLUMNS, dedup.subscription_winners, ingest_date)
+    return counts, subscription_keys(versions)
+
+
+def silver_spend(spark, ingest_date) -> tuple[dq.SourceCounts, DataFrame]:
+    parsed = parse_spend(bronze_day(spark, "marketing_spend", ingest_date))
+    counts, versions = silver_latest(parsed, "marketing_spend", "silver.marketing_spend",
+                                     ["spend_date", "channel"], SPEND_COLUMNS, dedup.spend_winners, ingest_date)
+    return counts, spend_keys(versions)
+
+
+def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
+    """Silver for one ingest date: every source, changed keys, DQ figures, run log."""
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    rates = load_fx_rates(spark)
+    results = [silver_events(spark, ingest_date, rates), silver_subscriptions(spark, ingest_date, rates),
+               silver_spend(spark, ingest_date)]
+    write_changed_keys(DOMAIN, ingest_date, [keys for _, keys in results])
+    counts = [c for c, _ in results]
+    figures = [row for c in counts for row in dq.source_metrics(c)] + dq.event_metrics(counts[0])
+    figures += dq.global_metrics(spark)
+    dq.write_metrics(spark, DOMAIN, ingest_date, figures)
+    write_run_log(spark, [RunRecord(DOMAIN, "silver", c.source, ingest_date, c.files, c.bronze_rows,
+                                    c.silver_rows + c.duplicates + c.conflicts + sum(c.quarantined.values()),
+                                    started) for c in counts])
+    spark.catalog.clearCache()
+    print(dq.format_table(ingest_date, counts, figures), flush=True)
