@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from datetime import date
+
+PROCESS_START = time.monotonic()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="spark_jobs/submit.py")
     parser.add_argument("job", help="job name, e.g. subscriptions.bronze")
     parser.add_argument("--date", required=True, type=date.fromisoformat, help="ingest date YYYY-MM-DD")
+    parser.add_argument("--to", type=date.fromisoformat, help="last ingest date of a range (default: --date)")
     parser.add_argument("args", nargs="*", help="extra job arguments")
     options = parser.parse_args(argv)
 
+    from spark_jobs.cli import _dates
     from spark_jobs.config import load_settings
     from spark_jobs.errors import ShoplakeError
     from spark_jobs.jobs import resolve
@@ -28,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         check_run(settings)
         job = resolve(options.job)
         spark = get_spark(f"shoplake {options.job} {options.date}", settings)
-        job(spark, settings, options.date, *options.args)
+        for day in _dates(options.date, options.to):
+            job(spark, settings, day, *options.args)
     except ShoplakeError as error:
         print(f"shoplake: {error}", file=sys.stderr)
         return 2
