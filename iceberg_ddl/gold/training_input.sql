@@ -18,6 +18,7 @@ USING iceberg
 PARTITIONED BY (dt)
 TBLPROPERTIES (
     'format-version' = '2',
+    'write.wap.enabled' = 'true',
     'write.merge.mode' = 'merge-on-read',
     'write.update.mode' = 'merge-on-read',
     'write.delete.mode' = 'merge-on-read',

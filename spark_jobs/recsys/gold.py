@@ -52,18 +52,19 @@ def training_rows(impressions: DataFrame, histories: DataFrame) -> DataFrame:
 
 def build(spark: SparkSession, deliveries: DataFrame, lookback: int) -> DataFrame:
     """Training rows of the winning deliveries among ``deliveries``."""
-    won = winners(deliveries).where(F.size("impressions") > 0).cache()
+    won = winners(deliveries).where(F.size("impressions") > 0)
     wanted = won.select("customer_id", "dt").distinct()
     return training_rows(won, history_of(spark.table(STATE), wanted, lookback))
 
 
-def keys_to_build(spark: SparkSession, ingest_date: date) -> DataFrame:
-    """(dt, ranking_id) delivered on the ingest date, or shown after a date from which
-    the ingest date changed the customer's actions."""
+def keys_to_build(spark: SparkSession, ingest_dates: list[date]) -> DataFrame:
+    """(dt, ranking_id) delivered on the ingest dates, or shown after a date from which
+    those ingest dates changed the customer's actions."""
     all_deliveries = spark.table(IMPRESSIONS)
-    delivered = all_deliveries.where(F.col("ingest_date") == F.lit(ingest_date)).select("dt", "ranking_id")
-    changes = spark.table(CHANGES).where(F.col("ingest_date") == F.lit(ingest_date))
-    affected = (all_deliveries.join(changes.select("customer_id", "from_date"), "customer_id")
+    delivered = all_deliveries.where(F.col("ingest_date").isin(ingest_dates)).select("dt", "ranking_id")
+    changes = (spark.table(CHANGES).where(F.col("ingest_date").isin(ingest_dates))
+               .groupBy("customer_id").agg(F.min("from_date").alias("from_date")))
+    affected = (all_deliveries.join(changes, "customer_id")
                 .where(F.col("dt") > F.col("from_date")).select("dt", "ranking_id"))
     return delivered.unionByName(affected).distinct()
 
@@ -75,17 +76,31 @@ def ensure_write_order(spark: SparkSession) -> None:
         spark.sql(f"ALTER TABLE {TRAINING_INPUT} WRITE ORDERED BY {WRITE_ORDER}")
 
 
-def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
-    ensure_write_order(spark)
-    keys = keys_to_build(spark, ingest_date).cache()
-    dts = sorted(r.dt for r in keys.select("dt").distinct().collect())
-    if not dts:
-        print(f"gold recsys {ingest_date}  nothing to build")
-        return
+def rebuild(spark: SparkSession, keys: DataFrame, dts: list[date], lookback: int) -> None:
+    """Replace the rows of ``keys`` with freshly built ones (rows that vanished are deleted)."""
     deliveries = spark.table(IMPRESSIONS).join(keys, ["dt", "ranking_id"])
-    rows = build(spark, deliveries, lookback_days())
+    rows = build(spark, deliveries, lookback)
     stale = spark.table(TRAINING_INPUT).join(keys, ["dt", "ranking_id"]).select(*KEY)
     prune = "t.dt IN (" + ", ".join(f"DATE'{d.isoformat()}'" for d in dts) + ")"
     replace_rows(rows.select(*spark.table(TRAINING_INPUT).columns), stale, TRAINING_INPUT, KEY, prune=prune)
-    print(f"gold recsys {ingest_date}  rankings rebuilt={keys.count()}  dts={len(dts)}")
-    keys.unpersist()
+
+
+def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
+    """Build on the audit branch; ``quality.publish recsys`` makes it visible. Dates whose
+    earlier gold was never published (a failed gate) are rebuilt too."""
+    from spark_jobs.gold import pending_dates
+    from spark_jobs.quality.domains import gold_tables
+    from spark_jobs.quality.wap import reset_audit, writing_to_audit
+
+    ensure_write_order(spark)
+    reset_audit(spark, gold_tables("recsys"))
+    dates = pending_dates(spark, "recsys", ingest_date)
+    keys = keys_to_build(spark, dates).cache()
+    try:
+        dts = sorted(r.dt for r in keys.select("dt").distinct().collect())
+        if dts:
+            with writing_to_audit(spark):
+                rebuild(spark, keys, dts, lookback_days())
+        print(f"gold recsys {ingest_date}  ingest dates {len(dates)}  rankings rebuilt={keys.count()}  dts={len(dts)}")
+    finally:
+        keys.unpersist()

@@ -1,0 +1,211 @@
+"""Benchmark: the common from-scratch history vs. the incremental daily state.
+
+    .venv/bin/python bench/recsys.py [--customers 50000] [--actions 20000000] [--shown 20000] [--days 60 120 180]
+
+Synthetic world: ``--customers`` customers, ``--actions`` actions spread over the longest
+``--days`` before one impression day dt, ``--shown`` customers shown one 10-item carousel
+on dt. For each history length H (only the last H days of actions exist):
+
+(a) common: union actions, keep [dt − 365 d, dt), row_number() by (ts desc, type desc,
+    item asc) per (customer, dt), keep 1000, collect_list;
+(b) ours: yesterday's state (one row per customer, as of dt − 2, built untimed) plus the
+    actions of dt − 1 → today's state rows → history of the shown customers.
+
+Both outputs are asserted identical. Printed: the history stage alone (materialised to a
+no-op sink) and end to end (including writing the state rows and the training rows as
+Iceberg), their ratios, and bytes on disk per training row and per day. Runs in its own
+throw-away lake under a temp directory; it never touches the project's lake.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+DT = date(2026, 7, 1)
+LOOKBACK = 365
+GOLD_PROPS = {"format-version": "2", "write.parquet.compression-codec": "zstd"}
+
+
+def _isolated_lake() -> None:
+    base = Path(tempfile.mkdtemp(prefix="shoplake-bench-"))
+    (base / "home").mkdir()
+    os.environ.update({"SHOPLAKE_HOME": str(base / "home"), "SHOPLAKE_WAREHOUSE": (base / "wh").as_uri(),
+                       "SHOPLAKE_LANDING": str(base), "SHOPLAKE_SPARK_MASTER": os.environ.get("SHOPLAKE_SPARK_MASTER", "local[2]")})
+    os.environ.setdefault("SHOPLAKE_SPARK_DRIVER_MEMORY", "8g")
+    os.environ.setdefault("SHOPLAKE_SHUFFLE_PARTITIONS", "16")
+
+
+def synthetic_actions(spark, customers: int, actions: int, days: int):
+    """``actions`` actions of ``customers`` customers over the ``days`` days before DT."""
+    from pyspark.sql import functions as F
+
+    start = f"TIMESTAMP'{DT - timedelta(days=days)} 00:00:00'"
+    rows = spark.range(actions, numPartitions=16).select(
+        (F.abs(F.xxhash64("id", F.lit(1))) % customers + 1).alias("customer_id"),
+        (F.expr(start) + F.make_interval(secs=(F.abs(F.xxhash64("id", F.lit(2))) % (days * 86400)).cast("double")))
+        .alias("action_ts"),
+        (F.abs(F.xxhash64("id", F.lit(3))) % 3 + 1).cast("int").alias("action_type"),
+        (F.abs(F.xxhash64("id", F.lit(4))) % 50000 + 1).cast("int").alias("item_id"))
+    return rows.withColumn("action_date", F.to_date("action_ts"))
+
+
+def impressions(spark, customers: int, shown: int):
+    from pyspark.sql import functions as F
+
+    step = max(customers // shown, 1)
+    items = F.transform(F.sequence(F.lit(0), F.lit(9)), lambda p: F.struct(
+        ((F.col("id") * 7 + p * 13) % 50000 + 1).cast("int").alias("item_id"), (p == 0).alias("is_order")))
+    return spark.range(shown).select(
+        F.lit(DT).alias("dt"), F.concat(F.lit("r-"), F.col("id").cast("string")).alias("ranking_id"),
+        (F.col("id") * step + 1).alias("customer_id"), items.alias("impressions"))
+
+
+def timed(label: str, action) -> float:
+    started = time.time()
+    action()
+    seconds = time.time() - started
+    print(f"    {label:<44}{seconds:8.1f} s", flush=True)
+    return seconds
+
+
+def write_gold(frame, table: str) -> None:
+    ordered = frame.repartition(4, "customer_id").sortWithinPartitions("customer_id", "ranking_id", "position")
+    writer = ordered.writeTo(table).using("iceberg").partitionedBy("dt")
+    for key, value in GOLD_PROPS.items():
+        writer = writer.tableProperty(key, value)
+    writer.createOrReplace()
+
+
+def table_bytes(spark, table: str) -> tuple[int, int]:
+    row = spark.sql(f"SELECT sum(file_size_in_bytes), sum(record_count) FROM {table}.files").first()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def yesterdays_state(spark, actions, customers: int) -> None:
+    """Untimed set-up: the state as the pipeline would hold it before dt − 1 is folded in
+    (one row per customer, as of dt − 2), computed the slow way and stored."""
+    from pyspark.sql import functions as F
+
+    from spark_jobs.recsys.history import STATE
+    from spark_jobs.recsys.reference import history_from_scratch
+
+    everyone = spark.range(1, customers + 1).select(F.col("id").alias("customer_id"), F.lit(DT - timedelta(days=1)).alias("dt"))
+    rows = history_from_scratch(actions.where(F.col("action_date") < F.lit(DT - timedelta(days=1))), everyone, LOOKBACK)
+    spark.sql(f"DELETE FROM {STATE} WHERE true")
+    rows.where(F.size("history") > 0).select(
+        "customer_id", F.lit(DT - timedelta(days=2)).alias("as_of_date"), F.col("history").alias("actions")
+    ).sortWithinPartitions("customer_id").writeTo(STATE).append()
+
+
+def ours(spark, actions, shown):
+    """(new state rows of dt − 1, histories of the shown customers on dt) from yesterday's state."""
+    from pyspark.sql import functions as F
+
+    from spark_jobs.recsys.history import STATE, fold_days, history_of, latest_before
+
+    yesterday = DT - timedelta(days=1)
+    day = actions.where(F.col("action_date") == F.lit(yesterday))
+    active = day.select("customer_id").distinct().withColumn("from_date", F.lit(yesterday))
+    state = spark.table(STATE)
+    base_day = latest_before(state, active, "from_date", LOOKBACK)
+    base = state.join(base_day, ["customer_id", "as_of_date"]).select("customer_id", "actions")
+    new_rows = fold_days(base, day, LOOKBACK)
+    return new_rows, history_of(state.unionByName(new_rows), shown, LOOKBACK)
+
+
+def run_scale(spark, days: int, customers: int, imps) -> dict:
+    from pyspark.sql import functions as F
+
+    from spark_jobs.recsys.gold import training_rows
+    from spark_jobs.recsys.history import STATE, history_of
+    from spark_jobs.recsys.reference import history_from_scratch
+    from spark_jobs.recsys.write import replace_rows
+
+    actions = spark.table("silver.bench_actions").where(F.col("action_date") >= F.lit(DT - timedelta(days=days)))
+    n_actions = actions.count()
+    print(f"\n== {days} days of history: {n_actions:,} actions, {imps.count():,} customers shown", flush=True)
+    yesterdays_state(spark, actions, customers)
+    shown = imps.select("customer_id", "dt").distinct().cache()
+    shown.count()
+    common = history_from_scratch(actions, shown, LOOKBACK)
+    new_rows, incremental = ours(spark, actions, shown)
+    r = {"days": days, "actions": n_actions}
+    r["a_history"] = timed("(a) common: history stage", lambda: common.write.format("noop").mode("overwrite").save())
+    r["b_history"] = timed("(b) incremental: history stage", lambda: incremental.write.format("noop").mode("overwrite").save())
+    assert common.exceptAll(incremental).count() == 0 and incremental.exceptAll(common).count() == 0, "outputs differ"
+    print("    identical histories: yes", flush=True)
+    r["a_e2e"] = timed("(a) common: end to end incl. write", lambda: write_gold(training_rows(imps, common), "gold.bench_common"))
+
+    def incremental_e2e():
+        replace_rows(new_rows, new_rows.limit(0).select("customer_id", "as_of_date"), STATE, ("customer_id", "as_of_date"),
+                     prune=f"t.as_of_date >= DATE'{DT - timedelta(days=1)}'")
+        write_gold(training_rows(imps, history_of(spark.table(STATE), shown, LOOKBACK)), "gold.bench_incremental")
+    r["b_e2e"] = timed("(b) incremental: end to end incl. write", incremental_e2e)
+    bytes_, rows = table_bytes(spark, "gold.bench_incremental")
+    r.update(bytes=bytes_, rows=rows)
+    print(f"    ratio history {r['a_history'] / r['b_history']:.1f}x, end to end {r['a_e2e'] / r['b_e2e']:.1f}x; "
+          f"training rows {rows:,}: {bytes_ / rows:,.0f} bytes/row, {bytes_ / 2**20:,.1f} MiB/day", flush=True)
+    shown.unpersist()
+    return r
+
+
+def storage_variants(spark, imps) -> None:
+    """Bytes per row of the last day for three layouts of the same rows."""
+    from pyspark.sql import functions as F
+
+    rows = spark.table("gold.bench_incremental")
+    rows.repartition(4).writeTo("gold.bench_unsorted").using("iceberg").partitionedBy("dt") \
+        .tableProperty("write.parquet.compression-codec", "zstd").createOrReplace()
+    history = rows.groupBy("dt", "customer_id").agg(F.first("history_length").alias("history_length"),
+                                                   F.first("actions").alias("actions"), F.first("action_types").alias("action_types"))
+    write_gold(history.withColumn("ranking_id", F.lit("")).withColumn("position", F.lit(0)), "gold.bench_history")
+    write_gold(rows.drop("history_length", "actions", "action_types"), "gold.bench_slim")
+    n = rows.count()
+    sorted_b = table_bytes(spark, "gold.bench_incremental")[0]
+    unsorted_b = table_bytes(spark, "gold.bench_unsorted")[0]
+    norm_b = table_bytes(spark, "gold.bench_history")[0] + table_bytes(spark, "gold.bench_slim")[0]
+    print("\n== storage of one day's training input (zstd)")
+    for label, size in (("rows in random order", unsorted_b), ("sorted by customer, ranking, position (ours)", sorted_b),
+                        ("normalised: history per (dt, customer) + slim rows", norm_b)):
+        print(f"    {label:<52}{size / n:>9,.0f} bytes/row {size / 2**20:>9,.1f} MiB/day")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--customers", type=int, default=50_000)
+    parser.add_argument("--actions", type=int, default=20_000_000, help="actions over the longest history")
+    parser.add_argument("--shown", type=int, default=20_000)
+    parser.add_argument("--days", type=int, nargs="+", default=[60, 120, 180])
+    args = parser.parse_args(argv)
+    _isolated_lake()
+    from spark_jobs.ddl import apply_ddl
+    from spark_jobs.session import get_spark
+
+    spark = get_spark("shoplake bench recsys")
+    spark.sparkContext.setLogLevel("ERROR")
+    apply_ddl(spark)
+    longest = max(args.days)
+    started = time.time()
+    synthetic_actions(spark, args.customers, args.actions, longest).writeTo("silver.bench_actions") \
+        .using("iceberg").partitionedBy("action_date").tableProperty("write.parquet.compression-codec", "zstd").createOrReplace()
+    print(f"set-up: {args.actions:,} actions over {longest} days written in {time.time() - started:.0f} s", flush=True)
+    imps = impressions(spark, args.customers, args.shown).cache()
+    results = [run_scale(spark, days, args.customers, imps) for days in sorted(args.days)]
+    storage_variants(spark, imps)
+    print("\n== summary (seconds)")
+    print(f"    {'days':>5}{'actions':>12}{'hist (a)':>10}{'hist (b)':>10}{'ratio':>7}{'e2e (a)':>10}{'e2e (b)':>10}{'ratio':>7}{'B/row':>8}")
+    for r in results:
+        print(f"    {r['days']:>5}{r['actions']:>12,}{r['a_history']:>10.1f}{r['b_history']:>10.1f}"
+              f"{r['a_history'] / r['b_history']:>7.1f}{r['a_e2e']:>10.1f}{r['b_e2e']:>10.1f}"
+              f"{r['a_e2e'] / r['b_e2e']:>7.1f}{r['bytes'] / r['rows']:>8,.0f}")
+
+
+if __name__ == "__main__":
+    main()
