@@ -24,6 +24,8 @@ DOMAIN_STAGES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("recsys.silver",),
         ("recsys.history",),
         ("recsys.gold",),
+        ("quality.scan", "recsys"),
+        ("quality.publish", "recsys"),
     ),
 }
 

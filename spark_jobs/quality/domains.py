@@ -15,6 +15,9 @@ GOLD_TABLES: dict[str, tuple[str, ...]] = {
         "ltv_per_user",
         "ltv_cac_ratio",            # reads gold.cac_by_channel and gold.ltv_per_user
     ),
+    "recsys": (
+        "training_input",
+    ),
 }
 
 
