@@ -93,13 +93,16 @@ def processed_as_of(spark: SparkSession, domain: str, ingest_date: date) -> date
 
 
 def pending_dates(spark: SparkSession, domain: str, ingest_date: date) -> list[date]:
-    """This run's date plus every ingest date whose silver changes were never published
-    (its run failed the quality gate): gold recomputes their keys too, so a later run
-    publishes them instead of losing them."""
+    """This run's date plus every ingest date whose latest silver run came after its latest
+    publication (a run that failed the quality gate, or a range run's earlier dates): gold
+    recomputes their keys too, so their changes are published rather than lost."""
     rows = spark.sql(f"""
-        SELECT DISTINCT ingest_date FROM ops.changed_keys WHERE domain = '{domain}'
-        EXCEPT
-        SELECT DISTINCT ingest_date FROM ops.run_log WHERE domain = '{domain}' AND stage = 'publish'
+        WITH silver AS (SELECT ingest_date, max(finished_at) AS at FROM ops.run_log
+                        WHERE domain = '{domain}' AND stage = 'silver' GROUP BY ingest_date),
+             published AS (SELECT ingest_date, max(finished_at) AS at FROM ops.run_log
+                           WHERE domain = '{domain}' AND stage = 'publish' GROUP BY ingest_date)
+        SELECT s.ingest_date FROM silver s LEFT JOIN published p ON p.ingest_date = s.ingest_date
+        WHERE p.at IS NULL OR p.at < s.at
     """).collect()
     return sorted({r["ingest_date"] for r in rows} | {ingest_date})
 

@@ -1,0 +1,118 @@
+"""Benchmark: one daily run of the subscriptions domain, landing -> published gold.
+
+    .venv/bin/python bench/subscriptions.py [--events 1000000] [--seed 7] [--keep DIR]
+
+Generates ONE ingest day of N events (the generator's usual trap rates, plus that day's
+subscriptions and spend) into a fresh lake in a temporary directory (local landing and
+warehouse, SQLite catalog), then runs the daily stages in-process in ONE Spark
+application (as ``shoplake run`` does; an Airflow run adds a spark-submit JVM start of
+~20 s per task) and prints seconds per stage (bronze, silver, gold, scan, publish),
+events per minute over the stages, and peak memory: the JVM's and the Python workers'
+high-water RSS (/proc VmHWM of every descendant process still alive at the end) plus the
+driver Python's ru_maxrss. Target: >= 1M events per minute on the 2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+STAGES = (("bronze", "subscriptions.bronze", ()), ("silver", "subscriptions.silver", ()),
+          ("gold", "subscriptions.gold", ()), ("scan", "quality.scan", ("subscriptions",)),
+          ("publish", "quality.publish", ("subscriptions",)))
+DAY = date(2026, 1, 1)
+
+
+def _descendants(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        children += [int(c) for c in task.read_text().split()]
+    return children + [d for c in children for d in _descendants(c)]
+
+
+def _hwm_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def peak_memory_mib() -> tuple[float, float]:
+    """(driver Python peak RSS, JVM + Python workers peak RSS) in MiB."""
+    python = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = sum(_hwm_kib(pid) for pid in _descendants(os.getpid())) / 1024
+    return python, children
+
+
+def lake_env(base: Path) -> None:
+    (base / "home").mkdir(parents=True)
+    os.environ.update({
+        "SHOPLAKE_HOME": str(base / "home"), "SHOPLAKE_WAREHOUSE": (base / "warehouse").as_uri(),
+        "SHOPLAKE_LANDING": str(base / "landing"),
+    })
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", help="use (and keep) this directory instead of a temporary one")
+    options = parser.parse_args()
+    base = Path(options.keep or tempfile.mkdtemp(prefix="shoplake-bench-"))
+    lake_env(base)
+
+    from spark_jobs.config import load_settings
+    from spark_jobs.ddl import apply_ddl
+    from spark_jobs.jobs import resolve
+    from spark_jobs.session import get_spark
+    from spark_jobs.subscriptions.generate import generate
+
+    settings = load_settings()
+    started = time.perf_counter()
+    generate(settings, settings.landing, days=1, seed=options.seed, start=DAY, events_per_day=options.events)
+    generated = time.perf_counter() - started
+
+    started = time.perf_counter()
+    spark = get_spark("shoplake bench subscriptions", settings)
+    apply_ddl(spark)
+    startup = time.perf_counter() - started
+
+    seconds = {}
+    for stage, job, args in STAGES:
+        started = time.perf_counter()
+        resolve(job)(spark, settings, DAY, *args)
+        seconds[stage] = time.perf_counter() - started
+    events = spark.table("bronze.subscriptions_events").count()
+    python_mib, jvm_mib = peak_memory_mib()
+    spark.stop()
+    report(options.events, events, generated, startup, seconds, python_mib, jvm_mib, settings)
+    if not options.keep:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def report(target, events, generated, startup, seconds, python_mib, jvm_mib, settings) -> None:
+    total = sum(seconds.values())
+    print("\n=== bench/subscriptions.py: one daily run, landing -> published gold ===")
+    print(f"events generated         {target:>12,}  (bronze lines incl. traps: {events:,}; {generated:.1f} s to generate)")
+    print(f"spark master             {settings.spark_master:>12}  (shuffle partitions {settings.shuffle_partitions},"
+          f" driver memory {settings.spark_driver_memory}, {os.cpu_count()} cores)")
+    print(f"spark start + DDL        {startup:>12.1f} s  (not in the total)")
+    for stage, value in seconds.items():
+        print(f"  {stage:<22} {value:>12.1f} s")
+    print(f"total bronze -> publish  {total:>12.1f} s")
+    print(f"events per minute        {target / total * 60:>12,.0f}  (target 1,000,000)")
+    print(f"  incl. spark start      {target / (total + startup) * 60:>12,.0f}")
+    print(f"peak RSS                 {python_mib + jvm_mib:>12,.0f} MiB  (JVM + workers {jvm_mib:,.0f},"
+          f" driver python {python_mib:,.0f})")
+
+
+if __name__ == "__main__":
+    main()
