@@ -38,9 +38,8 @@ def event_keys(versions: DataFrame, silver_events: DataFrame) -> DataFrame:
     """Keys of every version of the day's events, and of the purchases their refunds name."""
     own = key_rows(versions, [("event_date", F.col("event_date")), ("user_id", F.col("user_id")),
                               ("month", month("event_date")), ("channel", F.col("acquisition_channel"))])
-    refunded = (versions.where(F.col("event_type") == "refund").select(F.col("refers_to_event_id").alias("event_id"))
-                .join(silver_events.where(F.col("event_type") == "purchase"), "event_id", "left_semi"))
-    purchases = silver_events.join(refunded, "event_id", "left_semi")
+    refunded = versions.where(F.col("event_type") == "refund").select(F.col("refers_to_event_id").alias("event_id"))
+    purchases = silver_events.where(F.col("event_type") == "purchase").join(refunded, "event_id", "left_semi")
     return own.unionByName(key_rows(purchases, [("event_date", F.col("event_date")), ("user_id", F.col("user_id")),
                                                 ("month", month("event_date"))]))
 
