@@ -40,14 +40,15 @@ def task_id_for(job: str, *args: str) -> str:
     return "_".join([job.replace(".", "_"), *args])
 
 
-def spark_task(job: str, *args: str, date: str = "{{ ds }}", **kwargs):
-    """A SparkSubmitOperator running one shoplake job for the run's logical date."""
+def spark_task(job: str, *args: str, date: str = "{{ ds }}", to: str | None = None, **kwargs):
+    """A SparkSubmitOperator running one shoplake job for the run's logical date
+    (or, with ``to``, for every date from ``date`` to ``to``, in order)."""
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
     return SparkSubmitOperator(
         task_id=kwargs.pop("task_id", task_id_for(job, *args)),
         application=str(SUBMIT_SCRIPT),
-        application_args=[job, "--date", date, *args],
+        application_args=[job, "--date", date, *(["--to", to] if to else []), *args],
         conn_id="spark_default",
         conf=launch_conf(load_settings(), check_jars=False),
         name=f"shoplake-{job}",
