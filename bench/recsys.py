@@ -115,7 +115,7 @@ def ours(spark, actions, shown):
     active = day.select("customer_id").distinct().withColumn("from_date", F.lit(yesterday))
     state = spark.table(STATE)
     base_day = latest_before(state, active, "from_date", LOOKBACK)
-    base = state.join(base_day, ["customer_id", "as_of_date"]).select("customer_id", "actions")
+    base = state.join(F.broadcast(base_day), ["customer_id", "as_of_date"]).select("customer_id", "actions")
     new_rows = fold_days(base, day, LOOKBACK)
     return new_rows, history_of(state.unionByName(new_rows), shown, LOOKBACK)
 

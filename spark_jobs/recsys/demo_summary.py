@@ -23,7 +23,8 @@ def main() -> None:
         print(f"{day!s:<12}{d['rows']:>8}{d['data_bytes'] / 2**20:>9.2f}{d['bytes_per_row']:>11.0f}{d['files']:>7}")
     rows = sum(d["rows"] for d in days)
     total = sum(d["data_bytes"] for d in days)
-    print(f"{len(days)} days, {rows} training rows, {total / rows:.0f} bytes per row on disk")
+    print(f"{len(days)} days, {rows} rows in data files, {total / rows:.0f} bytes per row on disk "
+          "(rows counts include rows a merge-on-read rebuild superseded, until compaction)")
     last = days[-1]["dt"]
     last = dt.date(1970, 1, 1) + dt.timedelta(days=last) if isinstance(last, int) else last
     batch = next(training_batches(last, batch_size=32, seed=0))

@@ -18,7 +18,8 @@ from spark_jobs.config import Settings
 from spark_jobs.recsys.history import HISTORY_SIZE, STATE, history_of, lookback_days
 from spark_jobs.recsys.write import replace_rows
 
-TRAINING_INPUT, IMPRESSIONS, CHANGES = "gold.training_input", "silver.recsys_impressions", "silver.recsys_action_changes"
+TRAINING_INPUT, IMPRESSIONS = "gold.training_input", "silver.recsys_impressions"
+CHANGES, IMPRESSION_CHANGES = "silver.recsys_action_changes", "silver.recsys_impression_changes"
 KEY = ("dt", "ranking_id", "position")
 WRITE_ORDER = "customer_id, ranking_id, position"
 
@@ -50,18 +51,21 @@ def training_rows(impressions: DataFrame, histories: DataFrame) -> DataFrame:
         padded(F.transform(history, lambda a: a["type"])).alias("action_types"))
 
 
-def build(spark: SparkSession, deliveries: DataFrame, lookback: int) -> DataFrame:
-    """Training rows of the winning deliveries among ``deliveries``."""
+def build(spark: SparkSession, deliveries: DataFrame, lookback: int, dts: list[date]) -> DataFrame:
+    """Training rows of the winning deliveries among ``deliveries`` (shown on ``dts``)."""
     won = winners(deliveries).where(F.size("impressions") > 0)
     wanted = won.select("customer_id", "dt").distinct()
-    return training_rows(won, history_of(spark.table(STATE), wanted, lookback))
+    state = spark.table(STATE).where(  # only rows a history of these days can read
+        (F.col("as_of_date") >= F.date_sub(F.lit(min(dts)), lookback + 1)) & (F.col("as_of_date") < F.lit(max(dts))))
+    return training_rows(won, history_of(state, wanted, lookback))
 
 
 def keys_to_build(spark: SparkSession, ingest_dates: list[date]) -> DataFrame:
-    """(dt, ranking_id) delivered on the ingest dates, or shown after a date from which
-    those ingest dates changed the customer's actions."""
+    """(dt, ranking_id) the ingest dates delivered or withdrew, or shown after a date from
+    which those ingest dates changed the customer's actions."""
     all_deliveries = spark.table(IMPRESSIONS)
-    delivered = all_deliveries.where(F.col("ingest_date").isin(ingest_dates)).select("dt", "ranking_id")
+    delivered = (spark.table(IMPRESSION_CHANGES).where(F.col("ingest_date").isin(ingest_dates))
+                 .select("dt", "ranking_id"))
     changes = (spark.table(CHANGES).where(F.col("ingest_date").isin(ingest_dates))
                .groupBy("customer_id").agg(F.min("from_date").alias("from_date")))
     affected = (all_deliveries.join(changes, "customer_id")
@@ -79,7 +83,7 @@ def ensure_write_order(spark: SparkSession) -> None:
 def rebuild(spark: SparkSession, keys: DataFrame, dts: list[date], lookback: int) -> None:
     """Replace the rows of ``keys`` with freshly built ones (rows that vanished are deleted)."""
     deliveries = spark.table(IMPRESSIONS).join(keys, ["dt", "ranking_id"])
-    rows = build(spark, deliveries, lookback)
+    rows = build(spark, deliveries, lookback, dts)
     stale = spark.table(TRAINING_INPUT).join(keys, ["dt", "ranking_id"]).select(*KEY)
     prune = "t.dt IN (" + ", ".join(f"DATE'{d.isoformat()}'" for d in dts) + ")"
     replace_rows(rows.select(*spark.table(TRAINING_INPUT).columns), stale, TRAINING_INPUT, KEY, prune=prune)

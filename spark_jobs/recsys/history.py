@@ -24,6 +24,7 @@ from spark_jobs.recsys.write import replace_rows
 
 STATE, ACTIONS, CHANGES = "silver.recsys_history_state", "silver.recsys_actions", "silver.recsys_action_changes"
 HISTORY_SIZE = 1000
+BROADCAST_CUSTOMERS = 500_000   # above this, a day's new actions are joined by shuffle
 STATE_TYPE = "array<struct<ts:timestamp,type:int,item:int>>"
 
 
@@ -47,25 +48,41 @@ def sorted_actions(actions: DataFrame) -> DataFrame:
         F.collect_set("action_date").alias("days"))
 
 
-def fold_days(base: DataFrame, actions: DataFrame, lookback: int, size: int = HISTORY_SIZE) -> DataFrame:
+def inside_window(actions, start: Column) -> Column:
+    """The actions with ts >= start. The array is in ts order, so when its oldest action
+    is inside, all are: the per-element filter only runs for arrays that reach back."""
+    oldest = F.element_at(actions, -1)["ts"]
+    return F.when((F.size(actions) == 0) | (oldest >= start), actions) \
+        .otherwise(F.filter(actions, lambda a: a["ts"] >= start))
+
+
+def fold_days(base: DataFrame, actions: DataFrame, lookback: int, size: int = HISTORY_SIZE,
+              broadcast: bool = True) -> DataFrame:
     """State rows (customer_id, as_of_date, actions) for every day in ``actions``.
 
     ``base``: (customer_id, actions) = each customer's state before the first of those
-    days (missing = none); every action in ``actions`` is dated after it."""
-    per_day = sorted_actions(actions).join(base, "customer_id", "left").select(
+    days (missing = none); every action in ``actions`` is dated after it. A day's new
+    actions are few next to the states, so (``broadcast``) they travel to the state rows
+    instead of shuffling 1000-long arrays."""
+    acts = sorted_actions(actions)
+    with_base = base.join(F.broadcast(acts) if broadcast else acts, "customer_id")
+    without = acts.join(base.select("customer_id"), "customer_id", "left_anti") \
+        .withColumn("actions", F.lit(None).cast(STATE_TYPE))
+    per_day = with_base.unionByName(without).select(
         "customer_id", F.explode("days").alias("as_of_date"), "acts", "actions")
     day_end = F.to_timestamp(F.date_add("as_of_date", 1))
     new = F.transform(F.filter("acts", lambda a: a["ts"] < day_end),
                       lambda a: F.struct(a["ts"].alias("ts"), a["type"].alias("type"), (-a["neg_item"]).alias("item")))
     merged = F.slice(F.concat(new, F.coalesce("actions", F.array().cast(STATE_TYPE))), 1, size)
-    inside = F.filter(merged, lambda a: a["ts"] >= window_start(F.date_add("as_of_date", 1), lookback))
-    return per_day.select("customer_id", "as_of_date", inside.alias("actions"))
+    folded = per_day.select("customer_id", "as_of_date", merged.alias("merged"))
+    inside = inside_window(F.col("merged"), window_start(F.date_add("as_of_date", 1), lookback))
+    return folded.select("customer_id", "as_of_date", inside.alias("actions"))
 
 
 def latest_before(state: DataFrame, wanted: DataFrame, day_column: str, lookback: int) -> DataFrame:
     """For each (customer_id, <day_column>) of ``wanted``: the as_of_date of the customer's
     latest state row before that day (rows older than the lookback can hold nothing)."""
-    keys = state.select("customer_id", "as_of_date").join(wanted, "customer_id").where(
+    keys = state.select("customer_id", "as_of_date").join(F.broadcast(wanted), "customer_id").where(
         (F.col("as_of_date") < F.col(day_column))
         & (F.col("as_of_date") >= F.date_sub(F.col(day_column), lookback + 1)))
     return keys.groupBy("customer_id", day_column).agg(F.max("as_of_date").alias("as_of_date"))
@@ -74,13 +91,14 @@ def latest_before(state: DataFrame, wanted: DataFrame, day_column: str, lookback
 def history_of(state: DataFrame, wanted: DataFrame, lookback: int) -> DataFrame:
     """(customer_id, dt, history) for each (customer_id, dt) of ``wanted``: the customer's
     actions before dt 00:00 UTC inside the lookback, at most 1000, in history order;
-    empty when there are none."""
+    empty when there are none. The state rows are found by broadcasting the (small) list
+    of rows wanted to the state scan: no 1000-long array is shuffled."""
     days = latest_before(state, wanted, "dt", lookback)
-    rows = days.join(state, ["customer_id", "as_of_date"]).select("customer_id", "dt", "actions")
-    found = wanted.join(rows, ["customer_id", "dt"], "left")
-    kept = F.filter(F.coalesce("actions", F.array().cast(STATE_TYPE)),
-                    lambda a: a["ts"] >= window_start(F.col("dt"), lookback))
-    return found.select("customer_id", "dt", kept.alias("history"))
+    found = state.join(F.broadcast(days), ["customer_id", "as_of_date"]).select(
+        "customer_id", "dt", inside_window(F.col("actions"), window_start(F.col("dt"), lookback)).alias("history"))
+    missing = wanted.select("customer_id", "dt").join(days, ["customer_id", "dt"], "left_anti") \
+        .withColumn("history", F.array().cast(STATE_TYPE))
+    return found.unionByName(missing)
 
 
 def recompute_state(spark: SparkSession, ingest_date: date, lookback: int) -> int:
@@ -88,20 +106,23 @@ def recompute_state(spark: SparkSession, ingest_date: date, lookback: int) -> in
     earliest touched date on; returns how many customers that was."""
     changes = spark.table(CHANGES).where(F.col("ingest_date") == F.lit(ingest_date)) \
         .select("customer_id", "from_date").cache()
-    first = changes.agg(F.min("from_date")).first()[0]
-    if first is None:
-        return 0
-    state = spark.table(STATE).where(F.col("as_of_date") >= F.date_sub(F.lit(first), lookback + 1))
-    base_day = latest_before(state, changes, "from_date", lookback)
-    base = state.join(base_day, ["customer_id", "as_of_date"]).select("customer_id", "actions")
-    actions = (spark.table(ACTIONS).where(F.col("action_date") >= F.lit(first))
-               .join(changes, "customer_id").where(F.col("action_date") >= F.col("from_date")))
-    stale = state.join(changes, "customer_id").where(F.col("as_of_date") >= F.col("from_date"))
-    replace_rows(fold_days(base, actions, lookback), stale.select("customer_id", "as_of_date"), STATE,
-                 ("customer_id", "as_of_date"), prune=f"t.as_of_date >= DATE'{first.isoformat()}'")
-    touched = changes.count()
-    changes.unpersist()
-    return touched
+    try:
+        first, touched = changes.agg(F.min("from_date"), F.count("*")).first()
+        if first is None:
+            return 0
+        state = spark.table(STATE).where(F.col("as_of_date") >= F.date_sub(F.lit(first), lookback + 1))
+        base_day = latest_before(state, changes, "from_date", lookback)
+        base = state.join(F.broadcast(base_day), ["customer_id", "as_of_date"]).select("customer_id", "actions")
+        actions = (spark.table(ACTIONS).where(F.col("action_date") >= F.lit(first))
+                   .join(F.broadcast(changes), "customer_id").where(F.col("action_date") >= F.col("from_date")))
+        stale = state.select("customer_id", "as_of_date").join(F.broadcast(changes), "customer_id") \
+            .where(F.col("as_of_date") >= F.col("from_date"))
+        rows = fold_days(base, actions, lookback, broadcast=touched <= BROADCAST_CUSTOMERS)
+        replace_rows(rows, stale.select("customer_id", "as_of_date"), STATE,
+                     ("customer_id", "as_of_date"), prune=f"t.as_of_date >= DATE'{first.isoformat()}'")
+        return touched
+    finally:
+        changes.unpersist()
 
 
 def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:

@@ -5,7 +5,8 @@ kept: repeats carry signal), ``silver.recsys_impressions`` (every valid delivery
 picks the winner per (dt, ranking_id)) or ``quarantine.records`` with a reason. Each
 table's ingest-date slice mirrors the bronze slice, so re-running a day changes nothing.
 ``silver.recsys_action_changes`` records which customers' actions the slice touched and
-from which date (old and new versions alike), for the incremental history stage.
+from which date, ``silver.recsys_impression_changes`` which carousels (old and new
+versions of the slice alike): the history and gold stages recompute exactly those.
 """
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
-from spark_jobs.merge import merge_rows
+from spark_jobs.merge import mirror_slice
 from spark_jobs.quarantine import quarantine, split
 from spark_jobs.recsys.parse import ACTION_TYPES, parse_actions, parse_impressions
 from spark_jobs.run_log import RunRecord, write_run_log
 
 ACTIONS, IMPRESSIONS, CHANGES = "silver.recsys_actions", "silver.recsys_impressions", "silver.recsys_action_changes"
+IMPRESSION_CHANGES = "silver.recsys_impression_changes"
 ACTION_KEY = ("source", "ingest_date", "source_file", "record_number")
 ACTION_COLUMNS = ("customer_id", "action_ts", "action_type", "item_id", "action_date") + ACTION_KEY
 DELIVERY_KEY = ("ingest_date", "source_file", "record_number")
@@ -28,11 +30,6 @@ DELIVERY_KEY = ("ingest_date", "source_file", "record_number")
 
 def bronze_slice(spark: SparkSession, source: str, ingest_date: date) -> DataFrame:
     return spark.table(f"bronze.recsys_{source}").where(F.col("ingest_date") == F.lit(ingest_date))
-
-
-def same_row(columns) -> str:
-    """MERGE condition: a matched row is rewritten only when a value changed."""
-    return "NOT (" + " AND ".join(f"t.{c} <=> s.{c}" for c in columns) + ")"
 
 
 def touched_customers(old: DataFrame, new: DataFrame) -> DataFrame:
@@ -45,7 +42,6 @@ def touched_customers(old: DataFrame, new: DataFrame) -> DataFrame:
 def load_actions(spark: SparkSession, ingest_date: date) -> list[RunRecord]:
     """Parse the day's clicks, carts and orders into one action table slice."""
     started = datetime.now(timezone.utc).replace(tzinfo=None)
-    day = f"DATE'{ingest_date.isoformat()}'"
     parsed = {s: parse_actions(bronze_slice(spark, s, ingest_date), s).cache() for s in ACTION_TYPES}
     new = None
     for rows in parsed.values():
@@ -54,10 +50,8 @@ def load_actions(spark: SparkSession, ingest_date: date) -> list[RunRecord]:
     old = spark.table(ACTIONS).where(F.col("ingest_date") == F.lit(ingest_date))
     changes = touched_customers(old, new).select(F.lit(ingest_date).alias("ingest_date"), "customer_id", "from_date")
     # Changes first: they need the slice as it was before this run.
-    merge_rows(changes, CHANGES, ("ingest_date", "customer_id"), update_when="t.from_date <> s.from_date",
-               target_slice=f"t.ingest_date = {day}", delete_missing=True)
-    merge_rows(new, ACTIONS, ACTION_KEY, update_when=same_row(ACTION_COLUMNS),
-               target_slice=f"t.ingest_date = {day}", delete_missing=True)
+    mirror_slice(changes, CHANGES, ("ingest_date", "customer_id"), {"ingest_date": ingest_date}, ("from_date",))
+    mirror_slice(new, ACTIONS, ACTION_KEY, {"ingest_date": ingest_date}, ACTION_COLUMNS[:5])
     for source, rows in parsed.items():
         quarantine(split(rows)[1], "recsys", source, ingest_date)
     read = {s: rows.count() for s, rows in parsed.items()}
@@ -72,8 +66,11 @@ def load_impressions(spark: SparkSession, ingest_date: date) -> list[RunRecord]:
     parsed = parse_impressions(bronze_slice(spark, "impressions", ingest_date)).cache()
     valid, rejected = split(parsed)
     columns = ("dt", "ranking_id", "customer_id", "impressions") + DELIVERY_KEY
-    merge_rows(valid.select(*columns), IMPRESSIONS, DELIVERY_KEY, update_when=same_row(columns),
-               target_slice=f"t.ingest_date = DATE'{ingest_date.isoformat()}'", delete_missing=True)
+    old = spark.table(IMPRESSIONS).where(F.col("ingest_date") == F.lit(ingest_date)).select("dt", "ranking_id")
+    touched = old.unionByName(valid.select("dt", "ranking_id")).distinct()
+    mirror_slice(touched.select(F.lit(ingest_date).alias("ingest_date"), "dt", "ranking_id"), IMPRESSION_CHANGES,
+                 ("ingest_date", "dt", "ranking_id"), {"ingest_date": ingest_date}, ("dt",))
+    mirror_slice(valid.select(*columns), IMPRESSIONS, DELIVERY_KEY, {"ingest_date": ingest_date}, columns[:4])
     quarantine(rejected, "recsys", "impressions", ingest_date)
     records = reconcile(spark, ingest_date, {"impressions": parsed.count()}, IMPRESSIONS, started)
     parsed.unpersist()

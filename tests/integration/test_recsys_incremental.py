@@ -13,7 +13,7 @@ import pytest
 
 pytestmark = pytest.mark.integration
 START = date(2026, 3, 1)
-DAYS = 4
+DAYS = 3
 
 
 @pytest.fixture(scope="module")
