@@ -53,3 +53,10 @@ def fast_forward(spark: SparkSession, table: str) -> tuple[int | None, int | Non
     """Publish: move main to the audit branch's snapshot. Returns (previous, new) snapshot ids."""
     row = spark.sql(f"CALL {CATALOG_NAME}.system.fast_forward('{table}', 'main', '{AUDIT}')").first()
     return row["previous_ref"], row["updated_ref"]
+
+
+def published_rows(spark: SparkSession, table: str) -> int:
+    """Rows in main, from the snapshot summary (no scan)."""
+    jvm = spark.sparkContext._jvm
+    snapshot = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, table).currentSnapshot()
+    return int(snapshot.summary().get("total-records") or 0) if snapshot is not None else 0

@@ -3,10 +3,10 @@
 Each table is one SQL model (sql/gold/subscriptions/<table>.sql). A daily run recomputes
 only what the ingest date's records touched and MERGEs those rows:
 
-- daily_active_users, daily_revenue_gross, daily_revenue_net: the touched event dates (net:
-  plus the purchase dates of touched refunds), plus the dates that enter or leave the
-  table's range [first date, as_of] — as_of moving forward, or the first date moving;
-- ltv_per_user: the touched users plus the users whose purchases touched refunds refer to;
+- daily_active_users, daily_revenue_gross, daily_revenue_net: the touched event dates (for
+  a refund silver hands over its purchase's date too), plus the dates that enter or leave
+  the table's range [first date, as_of] — as_of moving forward, or the first date moving;
+- ltv_per_user: the touched users (for a refund, silver hands over the purchase's user);
 - weekly_cohort_retention: the cohorts of the touched users, or the whole table when as_of
   has moved into another week (every cohort gains a week_number);
 - mrr_daily, mrr_monthly, cac_by_channel, cac_by_channel_monthly, ltv_cac_ratio: whole.
@@ -17,12 +17,12 @@ Nothing is visible to readers until quality.publish fast-forwards main (see spar
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from pyspark.sql import SparkSession
 
 from spark_jobs.config import Settings
-from spark_jobs.gold import GoldModel, merge_model, model_frame, pending_dates, processed_as_of, touched_keys
+from spark_jobs.gold import GoldModel, merge_model, pending_dates, processed_as_of, touched_keys
 from spark_jobs.quality.domains import GOLD_TABLES, gold_tables
 from spark_jobs.quality.wap import reset_audit, writing_to_audit
 from spark_jobs.subscriptions import gold_keys
@@ -46,27 +46,32 @@ SLICE_KEY = {"daily_active_users": "event_date", "daily_revenue_gross": "event_d
 MODELS = tuple(GoldModel(DOMAIN, name, KEYS[name], SLICE_KEY.get(name)) for name in GOLD_TABLES[DOMAIN])
 
 
-def range_changes(spark: SparkSession, model: GoldModel, as_of: date) -> set[date]:
-    """Dates that enter or leave a zero-filled date table: the model's dates for as_of
-    versus the dates the table holds (only the date column is computed)."""
-    key = model.slice_key
-    wanted = {r[0] for r in model_frame(spark, model, as_of).select(key).collect()}
-    held = {r[0] for r in spark.table(model.table).select(key).collect()}
-    return wanted ^ held
+def date_range(first: date | None, as_of: date) -> set[date]:
+    """Every date of a zero-filled table's range [first, as_of] (empty without input)."""
+    if first is None or first > as_of:
+        return set()
+    return {first + timedelta(days=n) for n in range((as_of - first).days + 1)}
 
 
-def keys_to_recompute(spark: SparkSession, model: GoldModel, as_of: date) -> set | None:
+def range_changes(spark: SparkSession, model: GoldModel, first: date | None, as_of: date) -> set[date]:
+    """Dates entering or leaving a zero-filled date table: its range for as_of versus the
+    dates it holds (as_of moved forward, or the first date moved)."""
+    held = {r[0] for r in spark.table(model.table).select(model.slice_key).collect()}
+    return date_range(first, as_of) ^ held
+
+
+def keys_to_recompute(spark: SparkSession, model: GoldModel, as_of: date, first: dict) -> set | None:
     """The touched key values of ``model`` (None: recompute the whole table)."""
     if model.slice_key is None:
         return None
     if model.name == "ltv_per_user":
-        return gold_keys.ltv_users(spark)
+        return gold_keys.touched_users(spark)
     if model.name == "weekly_cohort_retention":
         if gold_keys.cohort_weeks_moved(spark, model.table, as_of):
             return None
         return gold_keys.touched_cohorts(spark)
-    dates = gold_keys.net_revenue_dates(spark) if model.name == "daily_revenue_net" else gold_keys.touched_dates(spark)
-    return None if dates is None else dates | range_changes(spark, model, as_of)
+    dates = gold_keys.touched_dates(spark)
+    return None if dates is None else dates | range_changes(spark, model, first[model.name], as_of)
 
 
 def build_gold(spark: SparkSession, ingest_date: date) -> dict[str, str]:
@@ -77,8 +82,9 @@ def build_gold(spark: SparkSession, ingest_date: date) -> dict[str, str]:
     reset_audit(spark, gold_tables(DOMAIN))
     written = {}
     with writing_to_audit(spark):
+        first = gold_keys.first_dates(spark)
         for model in MODELS:
-            keys = keys_to_recompute(spark, model, as_of)
+            keys = keys_to_recompute(spark, model, as_of, first)
             written[model.name] = merge_model(spark, model, as_of, keys)
     print(f"gold subscriptions {ingest_date}  as_of={as_of}  ingest dates={', '.join(map(str, dates))}")
     for name, how in written.items():

@@ -1,12 +1,13 @@
 """Which gold rows an ingest date can have changed, from the keys silver handed over.
 
 ``ops.changed_keys`` lists, for the records of an ingest date, the event_date and user_id
-of every known version of each record (winner and losing conflict versions). From those:
+of every known version of each record (winner and losing conflict versions), and for a
+refund also the event_date and user_id of the purchase it refers to. From those:
 
-- a date table's rows change on the touched event dates, and for net revenue also on the
-  dates of the purchases the touched refunds refer to (a refund is booked on its purchase);
-- a user's LTV changes when the user is touched, or when a touched refund refers to one of
-  their purchases (refunds belong to the purchase's user, whoever sent them);
+- a date table's rows change on the touched event dates (net revenue: a refund is booked on
+  its purchase's date, which silver hands over with the refund);
+- a user's LTV changes when the user is touched (refunds belong to the purchase's user,
+  whom silver hands over with the refund);
 - a cohort changes when one of its users is touched: the cohorts to redo are the weeks of
   every signup (all versions) of the touched users — the user's old and new first signup
   are among them.
@@ -21,6 +22,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from spark_jobs.gold import MAX_SLICE_KEYS
 
+# every known version of every event: the winners and the losing conflict versions
 EVENT_VERSIONS = """
     SELECT event_id, user_id, event_type, event_date, refers_to_event_id FROM silver.events
     UNION ALL
@@ -46,37 +48,8 @@ def touched_dates(spark: SparkSession) -> set[date] | None:
                            f"WHERE key_type = 'event_date'")
 
 
-def _refunded_purchases(columns: str) -> str:
-    """Purchases (winners) that a refund version dated on a touched event date refers to."""
-    return f"""
-        WITH versions AS ({EVENT_VERSIONS}),
-        touched_refunds AS (
-            SELECT DISTINCT v.refers_to_event_id
-            FROM versions v
-            JOIN {TOUCHED_VIEW} k ON k.key_type = 'event_date' AND cast(k.key_value AS date) = v.event_date
-            WHERE v.event_type = 'refund'
-        )
-        SELECT DISTINCT {columns}
-        FROM silver.events p
-        JOIN touched_refunds r ON r.refers_to_event_id = p.event_id
-        WHERE p.event_type = 'purchase'
-    """
-
-
-def net_revenue_dates(spark: SparkSession) -> set[date] | None:
-    """Touched event dates plus the purchase dates of touched refunds."""
-    dates = touched_dates(spark)
-    refunded = _collect(spark, _refunded_purchases("p.event_date"))
-    return None if dates is None or refunded is None else dates | refunded
-
-
-def ltv_users(spark: SparkSession) -> set[str] | None:
-    """Touched users plus the users whose purchases touched refunds refer to."""
-    return _collect(spark, f"""
-        SELECT key_value FROM {TOUCHED_VIEW} WHERE key_type = 'user_id'
-        UNION
-        SELECT * FROM ({_refunded_purchases("p.user_id")})
-    """)
+def touched_users(spark: SparkSession) -> set[str] | None:
+    return _collect(spark, f"SELECT DISTINCT key_value FROM {TOUCHED_VIEW} WHERE key_type = 'user_id'")
 
 
 def touched_cohorts(spark: SparkSession) -> set[date] | None:
@@ -88,6 +61,17 @@ def touched_cohorts(spark: SparkSession) -> set[date] | None:
         JOIN {TOUCHED_VIEW} k ON k.key_type = 'user_id' AND k.key_value = v.user_id
         WHERE v.event_type = 'signup'
     """)
+
+
+def first_dates(spark: SparkSession) -> dict[str, date | None]:
+    """First date of each zero-filled date table's input, in one pass over silver.events."""
+    row = spark.sql("""
+        SELECT min(event_date) AS events,
+               min(CASE WHEN event_type = 'purchase' THEN event_date END) AS purchases
+        FROM silver.events
+    """).first()
+    return {"daily_active_users": row["events"], "daily_revenue_gross": row["purchases"],
+            "daily_revenue_net": row["purchases"]}
 
 
 def cohort_weeks_moved(spark: SparkSession, table: str, as_of: date) -> bool:
