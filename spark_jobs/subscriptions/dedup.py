@@ -21,7 +21,6 @@ SUBSCRIPTION_ORDER = ("ingest_date", "created_at", "is_canceled", "end_date", "p
                       "start_date", "user_id", "price", "currency", "source_file", "record_number")
 # Within one ingest date the last valid row in file order wins.
 SPEND_ORDER = ("ingest_date", "source_file", "record_number")
-VERSION_COLUMNS = tuple(c for c in EVENT_COLUMNS) + ("copies",)
 
 
 def descending(columns: Sequence[str]) -> list[Column]:

@@ -53,9 +53,10 @@ def parse_and_quarantine(parsed: DataFrame, source: str, ingest_date: date,
 
 def affected_keys(day_keys: DataFrame, versions_table: str, keys: list[str], ingest_date: date) -> DataFrame:
     """Keys of the day's valid records plus keys this day held before (a re-run after the
-    bronze slice changed must also recompute keys the day no longer has)."""
+    bronze slice changed must also recompute keys the day no longer has). Only read
+    before the day's versions are written: the versions are materialised first."""
     before = day_keys.sparkSession.table(versions_table).where(F.col("ingest_date") == F.lit(ingest_date))
-    return day_keys.select(*keys).unionByName(before.select(*keys)).distinct().localCheckpoint()
+    return day_keys.select(*keys).unionByName(before.select(*keys)).distinct().cache()
 
 
 def all_versions(day_versions: DataFrame, versions_table: str, keys: list[str], affected: DataFrame,
