@@ -24,16 +24,19 @@ shoplake init
 step "Generate $DAYS days of subscriptions data into ${SHOPLAKE_LANDING:-s3://landing}"
 shoplake generate subscriptions --days "$DAYS" --seed 42 --start "$START" >/dev/null
 
-step "Run subscriptions $START .. $END"
-shoplake run subscriptions --date "$START" --to "$END" | grep -v '^bronze ' || true
+step "Run subscriptions $START .. $END (bronze, silver per day; one gold build, scan and publication)"
+shoplake run subscriptions --date "$START" --to "$END" > .local/demo-subscriptions.log
+grep -E "^quality|^published|checks passed" .local/demo-subscriptions.log || true
 
 step "Summary"
 python -m spark_jobs.summary
+python -m spark_jobs.subscriptions.summary
 
 cat <<EOF2
 
 Done in $((SECONDS - started)) s.
-  Query the lake:   .venv/bin/shoplake sql "SELECT ingest_date, count(*) FROM bronze.subscriptions_events GROUP BY 1 ORDER BY 1"
+  Run log:          .local/demo-subscriptions.log
+  Query the lake:   .venv/bin/shoplake sql "SELECT * FROM gold.daily_revenue_net ORDER BY event_date DESC LIMIT 7"
   Airflow UI:       make airflow   → http://127.0.0.1:8080 (user admin, password printed at start-up)
   Stop MinIO:       .venv/bin/shoplake services down
 EOF2

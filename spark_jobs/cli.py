@@ -49,7 +49,7 @@ def cmd_services(args, settings) -> None:
 
 
 def cmd_run(args, settings) -> None:
-    from spark_jobs.jobs import DOMAIN_STAGES, run_domain_day
+    from spark_jobs.jobs import DOMAIN_STAGES, run_domain_range
     from spark_jobs.preflight import check_run
     from spark_jobs.session import get_spark
 
@@ -58,8 +58,7 @@ def cmd_run(args, settings) -> None:
     days = _dates(args.date, args.to)
     check_run(settings)
     spark = get_spark(f"shoplake run {args.domain} {days[0]}..{days[-1]}", settings)
-    for day in days:
-        run_domain_day(spark, settings, args.domain, day)
+    run_domain_range(spark, settings, args.domain, days)
 
 
 def cmd_sql(args, settings) -> None:

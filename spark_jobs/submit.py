@@ -24,17 +24,19 @@ def main(argv: list[str] | None = None) -> int:
     from spark_jobs.cli import _dates
     from spark_jobs.config import load_settings
     from spark_jobs.errors import ShoplakeError
-    from spark_jobs.jobs import resolve
+    from spark_jobs.jobs import run_job
     from spark_jobs.preflight import check_run
     from spark_jobs.session import get_spark
 
     settings = load_settings()
     try:
         check_run(settings)
-        job = resolve(options.job)
+        days = _dates(options.date, options.to)
         spark = get_spark(f"shoplake {options.job} {options.date}", settings)
-        for day in _dates(options.date, options.to):
-            job(spark, settings, day, *options.args)
+        ready = time.monotonic()
+        run_job(spark, settings, options.job, options.args, days)
+        print(f"shoplake: {options.job} {days[0]}..{days[-1]}: job {time.monotonic() - ready:.1f} s after "
+              f"{ready - PROCESS_START:.1f} s of Python + Spark start-up")
     except ShoplakeError as error:
         print(f"shoplake: {error}", file=sys.stderr)
         return 2

@@ -29,5 +29,9 @@ def publish(spark: SparkSession, domain: str, ingest_date: date) -> None:
     write_run_log(spark, [RunRecord(domain, "publish", "gold", d, tables, rows, rows, started) for d in dates])
 
 
-def run(spark: SparkSession, settings: Settings, ingest_date: date, domain: str) -> None:
+RUNS_ONCE_PER_RANGE = True  # publishes every date the audit branch holds
+
+
+def run(spark: SparkSession, settings: Settings, ingest_date: date, domain: str,
+        first_date: date | None = None) -> None:
     publish(spark, domain, ingest_date)

@@ -3,8 +3,8 @@
 Checks live in ``soda/<layer>/<domain>/*.yml`` (layer: silver, gold, ops). Every table of
 the silver, ops and quarantine namespaces, and the domain's gold tables as the ``audit``
 branch holds them, are temp views named ``<namespace>_<table>`` (``gold_mrr_daily``,
-``silver_events``, ``ops_dq_metrics``). Variables: ``${domain}``, ``${ingest_date}`` (the
-run's date) and ``${as_of}``. Any failed check or check error fails the job with the failed
+``silver_events``, ``ops_dq_metrics``). Variables: ``${domain}``, ``${first_date}`` and
+``${ingest_date}`` (the dates the run processed, equal for a daily run) and ``${as_of}``. Any failed check or check error fails the job with the failed
 checks' names, so publication does not run and readers keep the last good gold.
 """
 from __future__ import annotations
@@ -72,7 +72,10 @@ def failures(scan) -> list[str]:
     return failed + errors
 
 
-def run_scan(spark: SparkSession, domain: str, ingest_date: date) -> None:
+RUNS_ONCE_PER_RANGE = True
+
+
+def run_scan(spark: SparkSession, domain: str, ingest_date: date, first_date: date | None = None) -> None:
     files = check_files(domain)
     if not files:
         raise ShoplakeError(f"no Soda checks for domain {domain!r} under {SODA_ROOT}/*/{domain}/")
@@ -80,6 +83,7 @@ def run_scan(spark: SparkSession, domain: str, ingest_date: date) -> None:
     register_views(spark, domain)
     as_of = processed_as_of(spark, domain, ingest_date)
     scan = soda_scan(spark, files, {"domain": domain, "ingest_date": ingest_date.isoformat(),
+                                    "first_date": (first_date or ingest_date).isoformat(),
                                     "as_of": as_of.isoformat()})
     print(scan.get_logs_text())
     failed = failures(scan)
@@ -88,5 +92,6 @@ def run_scan(spark: SparkSession, domain: str, ingest_date: date) -> None:
     print(f"quality scan {domain} {ingest_date}: {len(scan._checks)} checks passed")
 
 
-def run(spark: SparkSession, settings: Settings, ingest_date: date, domain: str) -> None:
-    run_scan(spark, domain, ingest_date)
+def run(spark: SparkSession, settings: Settings, ingest_date: date, domain: str,
+        first_date: date | None = None) -> None:
+    run_scan(spark, domain, ingest_date, first_date)

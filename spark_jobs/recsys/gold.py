@@ -89,7 +89,10 @@ def rebuild(spark: SparkSession, keys: DataFrame, dts: list[date], lookback: int
     replace_rows(rows.select(*spark.table(TRAINING_INPUT).columns), stale, TRAINING_INPUT, KEY, prune=prune)
 
 
-def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
+RUNS_ONCE_PER_RANGE = True  # builds every pending date, so a range needs one build
+
+
+def run(spark: SparkSession, settings: Settings, ingest_date: date, first_date: date | None = None) -> None:
     """Build on the audit branch; ``quality.publish recsys`` makes it visible. Dates whose
     earlier gold was never published (a failed gate) are rebuilt too."""
     from spark_jobs.gold import pending_dates

@@ -92,5 +92,8 @@ def build_gold(spark: SparkSession, ingest_date: date) -> dict[str, str]:
     return written
 
 
-def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
+RUNS_ONCE_PER_RANGE = True  # builds every pending date, so a range needs one build
+
+
+def run(spark: SparkSession, settings: Settings, ingest_date: date, first_date: date | None = None) -> None:
     build_gold(spark, ingest_date)
