@@ -28,6 +28,9 @@ def pytest_configure(config):
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
         "AIRFLOW_CONN_SPARK_DEFAULT": '{"conn_type": "spark", "host": "local[2]"}',
+        # A failing task in a test should fail the test, not wait out production back-off.
+        "SHOPLAKE_TASK_RETRIES": "1",
+        "SHOPLAKE_RETRY_DELAY_SECONDS": "1",
     })
 
 

@@ -22,8 +22,8 @@ START = pendulum.parse(os.environ.get("SHOPLAKE_START_DATE", "2026-01-01"), tz="
 
 DEFAULTS = {
     "owner": "shoplake",
-    "retries": 2,
-    "retry_delay": timedelta(minutes=1),
+    "retries": int(os.environ.get("SHOPLAKE_TASK_RETRIES", "2")),
+    "retry_delay": timedelta(seconds=int(os.environ.get("SHOPLAKE_RETRY_DELAY_SECONDS", "60"))),
     "retry_exponential_backoff": True,
     "execution_timeout": timedelta(hours=2),
 }
