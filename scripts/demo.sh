@@ -28,14 +28,22 @@ step "Run subscriptions $START .. $END (bronze, silver per day; one gold build, 
 shoplake run subscriptions --date "$START" --to "$END" > .local/demo-subscriptions.log
 grep -E "^quality|^published|checks passed" .local/demo-subscriptions.log || true
 
+RECSYS_DAYS="${DEMO_RECSYS_DAYS:-14}"
+RECSYS_END=$(python -c "import datetime as d; print(d.date.fromisoformat('$START') + d.timedelta(days=$RECSYS_DAYS - 1))")
+step "Generate $RECSYS_DAYS days of recsys data and build the training input $START .. $RECSYS_END"
+shoplake generate recsys --days "$RECSYS_DAYS" --seed 42 --start "$START" >/dev/null
+shoplake run recsys --date "$START" --to "$RECSYS_END" > .local/demo-recsys.log
+grep -E "checks passed" .local/demo-recsys.log || true
+
 step "Summary"
 python -m spark_jobs.summary
 python -m spark_jobs.subscriptions.summary
+python -m spark_jobs.recsys.demo_summary
 
 cat <<EOF2
 
 Done in $((SECONDS - started)) s.
-  Run log:          .local/demo-subscriptions.log
+  Run logs:         .local/demo-subscriptions.log, .local/demo-recsys.log
   Query the lake:   .venv/bin/shoplake sql "SELECT * FROM gold.daily_revenue_net ORDER BY event_date DESC LIMIT 7"
   Airflow UI:       make airflow   → http://127.0.0.1:8080 (user admin, password printed at start-up)
   Stop MinIO:       .venv/bin/shoplake services down
