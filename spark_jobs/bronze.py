@@ -16,7 +16,7 @@ from pyspark.sql import functions as F
 from spark_jobs.config import Settings
 from spark_jobs.landing import list_day, read_records
 from spark_jobs.merge import mirror_slice
-from spark_jobs.run_log import RunRecord
+from spark_jobs.run_log import RunRecord, write_run_log
 
 BRONZE_KEY = ("ingest_date", "source_file", "record_number")
 
@@ -48,3 +48,12 @@ def load_bronze(spark: SparkSession, settings: Settings, source: Source, ingest_
     records.unpersist()
     rows = spark.table(source.bronze_table).where(F.col("ingest_date") == F.lit(ingest_date)).count()
     return RunRecord(source.domain, "bronze", source.name, ingest_date, len(day.files), records_read, rows, started)
+
+
+def load_sources(spark: SparkSession, settings: Settings, sources: tuple[Source, ...], ingest_date: date) -> None:
+    """A domain's bronze stage: every source of ``ingest_date``, then one run-log entry each."""
+    records = [load_bronze(spark, settings, source, ingest_date) for source in sources]
+    write_run_log(spark, records)
+    for r in records:
+        print(f"bronze {r.domain}.{r.source:<16} {ingest_date}  files={r.files}  read={r.records_read}  "
+              f"in_bronze={r.rows_in_table}  reconciled={r.reconciled}")
