@@ -126,7 +126,7 @@ def run_scale(spark, days: int, customers: int, imps) -> dict:
     from spark_jobs.recsys.gold import training_rows
     from spark_jobs.recsys.history import STATE, history_of
     from spark_jobs.recsys.reference import history_from_scratch
-    from spark_jobs.recsys.write import replace_rows
+    from spark_jobs.merge import sync_rows
 
     actions = spark.table("silver.bench_actions").where(F.col("action_date") >= F.lit(DT - timedelta(days=days)))
     n_actions = actions.count()
@@ -140,8 +140,8 @@ def run_scale(spark, days: int, customers: int, imps) -> dict:
 
     def advance_state():  # the recsys.history job: fold dt − 1 into the state, write its rows
         spark.sql(f"DELETE FROM {STATE} WHERE as_of_date >= {yesterday}")
-        replace_rows(new_rows, new_rows.limit(0).select("customer_id", "as_of_date"), STATE,
-                     ("customer_id", "as_of_date"), prune=f"t.as_of_date >= {yesterday}")
+        sync_rows(new_rows, STATE, ("customer_id", "as_of_date"), new_rows.limit(0).select("customer_id", "as_of_date"),
+                  prune=f"t.as_of_date >= {yesterday}")
 
     def incremental_history():
         advance_state()

@@ -80,3 +80,39 @@ def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_value
     target_slice = " AND ".join(f"t.{c} = {_sql_literal(v)}" for c, v in slice_values.items())
     merge_rows(source, table, keys, update_when=changed, target_slice=target_slice, delete_missing=True)
     return SliceWrite.MERGED
+
+
+def sync_rows(desired: DataFrame, table: str, keys: Sequence[str], scope: DataFrame,
+              prune: str | None = None) -> None:
+    """Rows of ``table`` whose keys are in ``scope`` become exactly ``desired``, in one MERGE.
+
+    For recomputations that own a set of keys whose rows may shrink or vanish (silver
+    rows of the keys a day touched, a re-delivered ranking with fewer positions, a
+    customer's history rows from a date on): new rows are inserted, changed ones
+    updated, scope rows no longer wanted deleted, identical rows left untouched, so a
+    re-run rewrites nothing.
+
+    ``desired`` has the table's columns and only keys within the scope. ``prune`` is an
+    optional predicate over ``t.`` that every affected target row satisfies (e.g. a date
+    range); it lets Iceberg skip files that cannot match.
+    """
+    columns = desired.columns
+    deletes = scope.select(*keys).distinct().join(desired.select(*keys), list(keys), "left_anti")
+    source = (desired.withColumn("_delete", F.lit(False))
+              .unionByName(deletes.withColumn("_delete", F.lit(True)), allowMissingColumns=True))
+    if source.isEmpty():     # nothing to write: no MERGE job, no snapshot
+        return
+    view = f"sync_source_{uuid.uuid4().hex}"
+    source.createOrReplaceTempView(view)
+    on = " AND ".join([f"t.{k} = s.{k}" for k in keys] + ([f"({prune})"] if prune else []))
+    changed = " OR ".join(f"NOT (t.{c} <=> s.{c})" for c in columns if c not in keys) or "false"
+    assignments = ", ".join(f"t.{c} = s.{c}" for c in columns)
+    try:
+        source.sparkSession.sql(f"""
+            MERGE INTO {table} t USING {view} s ON {on}
+            WHEN MATCHED AND s._delete THEN DELETE
+            WHEN MATCHED AND ({changed}) THEN UPDATE SET {assignments}
+            WHEN NOT MATCHED AND NOT s._delete THEN INSERT ({', '.join(columns)})
+                VALUES ({', '.join(f's.{c}' for c in columns)})""")
+    finally:
+        source.sparkSession.catalog.dropTempView(view)

@@ -16,7 +16,7 @@ from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
 from spark_jobs.recsys.history import HISTORY_SIZE, STATE, history_of, lookback_days
-from spark_jobs.recsys.write import replace_rows
+from spark_jobs.merge import sync_rows
 
 TRAINING_INPUT, IMPRESSIONS = "gold.training_input", "silver.recsys_impressions"
 CHANGES, IMPRESSION_CHANGES = "silver.recsys_action_changes", "silver.recsys_impression_changes"
@@ -86,7 +86,7 @@ def rebuild(spark: SparkSession, keys: DataFrame, dts: list[date], lookback: int
     rows = build(spark, deliveries, lookback, dts)
     stale = spark.table(TRAINING_INPUT).join(keys, ["dt", "ranking_id"]).select(*KEY)
     prune = "t.dt IN (" + ", ".join(f"DATE'{d.isoformat()}'" for d in dts) + ")"
-    replace_rows(rows.select(*spark.table(TRAINING_INPUT).columns), stale, TRAINING_INPUT, KEY, prune=prune)
+    sync_rows(rows.select(*spark.table(TRAINING_INPUT).columns), TRAINING_INPUT, KEY, stale, prune=prune)
 
 
 RUNS_ONCE_PER_RANGE = True  # builds every pending date, so a range needs one build

@@ -20,7 +20,7 @@ from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
-from spark_jobs.recsys.write import replace_rows
+from spark_jobs.merge import sync_rows
 
 STATE, ACTIONS, CHANGES = "silver.recsys_history_state", "silver.recsys_actions", "silver.recsys_action_changes"
 HISTORY_SIZE = 1000
@@ -118,8 +118,8 @@ def recompute_state(spark: SparkSession, ingest_date: date, lookback: int) -> in
         stale = state.select("customer_id", "as_of_date").join(F.broadcast(changes), "customer_id") \
             .where(F.col("as_of_date") >= F.col("from_date"))
         rows = fold_days(base, actions, lookback, broadcast=touched <= BROADCAST_CUSTOMERS)
-        replace_rows(rows, stale.select("customer_id", "as_of_date"), STATE,
-                     ("customer_id", "as_of_date"), prune=f"t.as_of_date >= DATE'{first.isoformat()}'")
+        sync_rows(rows, STATE, ("customer_id", "as_of_date"), stale.select("customer_id", "as_of_date"),
+                  prune=f"t.as_of_date >= DATE'{first.isoformat()}'")
         return touched
     finally:
         changes.unpersist()

@@ -17,7 +17,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
-from spark_jobs.merge import mirror_slice
+from spark_jobs.merge import mirror_slice, sync_rows
 from spark_jobs.quarantine import quarantine, split
 from spark_jobs.run_log import RunRecord, write_run_log
 from spark_jobs.subscriptions import dedup, dq
@@ -26,7 +26,6 @@ from spark_jobs.subscriptions.fx import load_fx_rates
 from spark_jobs.subscriptions.parse_events import parse_events
 from spark_jobs.subscriptions.parse_spend import SPEND_COLUMNS, parse_spend
 from spark_jobs.subscriptions.parse_subscriptions import SUBSCRIPTION_COLUMNS, parse_subscriptions
-from spark_jobs.subscriptions.sync import sync_rows
 
 DOMAIN = "subscriptions"
 
