@@ -19,6 +19,10 @@ from spark_jobs.merge import mirror_slice
 from spark_jobs.run_log import RunRecord, write_run_log
 
 BRONZE_KEY = ("ingest_date", "source_file", "record_number")
+# A day is one partition: Iceberg's default hash distribution would send all of it to one
+# task and one file, which silver then parses in one task. Each read split writes its own
+# file instead (fanout: no sort by the constant partition value), with no shuffle.
+SPREAD_WRITE = {"distribution-mode": "none", "fanout-enabled": "true"}
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,8 @@ def load_bronze(spark: SparkSession, settings: Settings, source: Source, ingest_
         F.lit(started).cast("timestamp").alias("loaded_at"),
     ).cache()
     records_read = records.count()
-    mirror_slice(records, source.bronze_table, BRONZE_KEY, {"ingest_date": ingest_date}, compare=("content_hash",))
+    mirror_slice(records, source.bronze_table, BRONZE_KEY, {"ingest_date": ingest_date}, compare=("content_hash",),
+                 write_options=SPREAD_WRITE)
     records.unpersist()
     rows = spark.table(source.bronze_table).where(F.col("ingest_date") == F.lit(ingest_date)).count()
     return RunRecord(source.domain, "bronze", source.name, ingest_date, len(day.files), records_read, rows, started)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from spark_jobs.config import is_s3
@@ -63,25 +63,47 @@ def list_day(spark: SparkSession, landing: str, domain: str, source: str, ingest
 
 
 def _whole_files(spark: SparkSession, files: list[str]) -> DataFrame:
-    """One row per file: its name and full text (files are read whole to number their lines)."""
-    return (spark.read.text(files, wholetext=True)
-            .select(F.element_at(F.split(F.input_file_name(), "/"), -1).alias("source_file"), "value"))
+    """One row per file: its name and full text (JSON arrays are parsed whole)."""
+    return spark.read.text(files, wholetext=True).select(_file_name().alias("source_file"), "value")
 
 
-def _numbered_lines(files_df: DataFrame) -> DataFrame:
-    lines = files_df.select("source_file", F.posexplode(F.split("value", "\r?\n")).alias("pos", "raw"))
-    return lines.select("source_file", (F.col("pos") + 1).alias("record_number"), "raw")
+def _file_name() -> F.Column:
+    return F.element_at(F.split(F.input_file_name(), "/"), -1)
+
+
+def _numbered_lines(spark: SparkSession, files: list[str]) -> DataFrame:
+    """Every line of the files (blank ones included) with its 1-based number in its file.
+
+    Files are read as ordinary splittable text, so a large file is read, hashed and
+    written by several tasks instead of one. Spark gives each line to exactly one split
+    (a split skips its first partial line and finishes its last one), in file order, and
+    ``monotonically_increasing_id`` numbers a partition's rows consecutively; a line's
+    number is therefore the lines of its file's earlier splits plus its place in its own
+    split. Lines end at LF; a CR before it is dropped, as splitting on ``\\r?\\n`` did.
+    """
+    lines = spark.read.option("lineSep", "\n").text(files).select(
+        _file_name().alias("source_file"), F.col("_metadata.file_block_start").alias("_block"),
+        F.monotonically_increasing_id().alias("_id"), F.regexp_replace("value", "\r\\z", "").alias("raw"))
+    # One small row per split: where its numbering starts within its file.
+    splits = lines.groupBy("source_file", "_block").agg(F.min("_id").alias("_first_id"),
+                                                        F.count(F.lit(1)).alias("_lines"))
+    earlier = Window.partitionBy("source_file").orderBy("_block").rowsBetween(Window.unboundedPreceding, -1)
+    splits = splits.withColumn("_before", F.coalesce(F.sum("_lines").over(earlier), F.lit(0)))
+    numbered = lines.join(F.broadcast(splits), ["source_file", "_block"])
+    return numbered.select("source_file",
+                           (F.col("_before") + F.col("_id") - F.col("_first_id") + 1).cast("int").alias("record_number"),
+                           "raw")
 
 
 def read_ndjson(spark: SparkSession, files: list[str]) -> DataFrame:
     """One record per non-blank line."""
-    lines = _numbered_lines(_whole_files(spark, files))
+    lines = _numbered_lines(spark, files)
     return lines.where(F.trim("raw") != "").withColumn("header", F.lit(None).cast("string"))
 
 
 def read_csv_rows(spark: SparkSession, files: list[str]) -> DataFrame:
     """One record per non-blank data line; the file's first non-blank line is its header."""
-    lines = _numbered_lines(_whole_files(spark, files)).where(F.trim("raw") != "")
+    lines = _numbered_lines(spark, files).where(F.trim("raw") != "")
     first = lines.groupBy("source_file").agg(F.min("record_number").alias("header_line"))
     headers = lines.join(first, "source_file").where(F.col("record_number") == F.col("header_line"))
     headers = headers.select("source_file", F.col("raw").alias("header"))

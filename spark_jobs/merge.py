@@ -57,13 +57,14 @@ def _sql_literal(value) -> str:
 
 
 def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_values: Mapping[str, object],
-                 compare: Sequence[str]) -> SliceWrite:
+                 compare: Sequence[str], write_options: Mapping[str, str] | None = None) -> SliceWrite:
     """Make the rows of ``table`` whose columns equal ``slice_values`` equal to ``source``.
 
     The common cases commit nothing or append: a re-run whose slice already holds the
     same (keys, compare) rows changes nothing (no snapshot), and an empty slice is
     filled by a plain append. Anything else is a MERGE that updates changed rows,
     inserts new ones and deletes the slice's rows the source no longer has.
+    ``write_options`` are Iceberg write options for the append (e.g. its distribution mode).
     """
     columns = [*keys, *compare]
     existing = source.sparkSession.table(table)
@@ -74,7 +75,7 @@ def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_value
     if (target_rows, target_sum) == (source_rows, source_sum):
         return SliceWrite.UNCHANGED
     if target_rows == 0:
-        source.writeTo(table).append()
+        source.writeTo(table).options(**(write_options or {})).append()
         return SliceWrite.APPENDED
     changed = " OR ".join(f"NOT (t.{c} <=> s.{c})" for c in compare)
     target_slice = " AND ".join(f"t.{c} = {_sql_literal(v)}" for c, v in slice_values.items())
@@ -83,7 +84,7 @@ def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_value
 
 
 def sync_rows(desired: DataFrame, table: str, keys: Sequence[str], scope: DataFrame,
-              prune: str | None = None) -> None:
+              prune: str | None = None, compare: bool = True) -> None:
     """Rows of ``table`` whose keys are in ``scope`` become exactly ``desired``, in one MERGE.
 
     For recomputations that own a set of keys whose rows may shrink or vanish (silver
@@ -94,7 +95,9 @@ def sync_rows(desired: DataFrame, table: str, keys: Sequence[str], scope: DataFr
 
     ``desired`` has the table's columns and only keys within the scope. ``prune`` is an
     optional predicate over ``t.`` that every affected target row satisfies (e.g. a date
-    range); it lets Iceberg skip files that cannot match.
+    range); it lets Iceberg skip files that cannot match. ``compare=False`` updates every
+    matched row without comparing it first, for rows known to have changed: comparing
+    would read the target's wide columns (e.g. 1000-long arrays) for nothing.
     """
     columns = desired.columns
     deletes = scope.select(*keys).distinct().join(desired.select(*keys), list(keys), "left_anti")
@@ -105,7 +108,8 @@ def sync_rows(desired: DataFrame, table: str, keys: Sequence[str], scope: DataFr
     view = f"sync_source_{uuid.uuid4().hex}"
     source.createOrReplaceTempView(view)
     on = " AND ".join([f"t.{k} = s.{k}" for k in keys] + ([f"({prune})"] if prune else []))
-    changed = " OR ".join(f"NOT (t.{c} <=> s.{c})" for c in columns if c not in keys) or "false"
+    changed = (" OR ".join(f"NOT (t.{c} <=> s.{c})" for c in columns if c not in keys) or "false") if compare \
+        else "NOT s._delete"
     assignments = ", ".join(f"t.{c} = s.{c}" for c in columns)
     try:
         source.sparkSession.sql(f"""
