@@ -8,12 +8,14 @@ on dt. For each history length H (only the last H days of actions exist):
 
 (a) common: union actions, keep [dt − 365 d, dt), row_number() by (ts desc, type desc,
     item asc) per (customer, dt), keep 1000, collect_list;
-(b) ours: yesterday's state (one row per customer, as of dt − 2, built untimed) plus the
-    actions of dt − 1 → today's state rows → history of the shown customers.
+(b) ours, the recsys.history job: yesterday's state (one row per customer as of dt − 2,
+    built untimed) plus the actions of dt − 1 → the changed state rows MERGEd into
+    silver.recsys_customer_history → the histories of the shown customers read from it.
 
-Both outputs are asserted identical. Printed: the history stage alone (materialised to a
-no-op sink) and end to end (including writing the state rows and the training rows as
-Iceberg), their ratios, and bytes on disk per training row and per day. Runs in its own
+Both outputs are asserted identical. Printed: the history stage alone (medians of 3
+runs after a warm-up; the histories materialised to a no-op sink, the state MERGE
+included for (b)) and end to end (also writing the histories table for (b) and the
+training rows as Iceberg for both), their ratios, and bytes on disk per training row and per day. Runs in its own
 throw-away lake under a temp directory; it never touches the project's lake.
 """
 from __future__ import annotations
@@ -67,12 +69,17 @@ def impressions(spark, customers: int, shown: int):
         (F.col("id") * step + 1).alias("customer_id"), items.alias("impressions"))
 
 
-def timed(label: str, action) -> float:
-    started = time.time()
+def timed(label: str, action, repeat: int = 3) -> float:
+    """Median seconds of ``repeat`` runs of ``action`` (after one untimed warm-up run)."""
     action()
-    seconds = time.time() - started
-    print(f"    {label:<44}{seconds:8.1f} s", flush=True)
-    return seconds
+    times = []
+    for _ in range(repeat):
+        started = time.time()
+        action()
+        times.append(time.time() - started)
+    median = sorted(times)[len(times) // 2]
+    print(f"    {label:<52}{median:8.1f} s   (runs: {', '.join(f'{t:.1f}' for t in times)})", flush=True)
+    return median
 
 
 def write_gold(frame, table: str) -> None:
@@ -88,82 +95,97 @@ def table_bytes(spark, table: str) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
-def yesterdays_state(spark, actions, customers: int) -> None:
-    """Untimed set-up: the state as the pipeline would hold it before dt − 1 is folded in
-    (one row per customer, as of dt − 2), computed the slow way and stored."""
+def load_actions(spark, days: int) -> int:
+    """Untimed: silver.recsys_actions holds the last ``days`` days of the synthetic actions."""
     from pyspark.sql import functions as F
 
-    from spark_jobs.recsys.history import STATE
-    from spark_jobs.recsys.reference import history_from_scratch
+    spark.sql("DELETE FROM silver.recsys_actions WHERE true")
+    spark.table("silver.bench_actions").where(F.col("action_date") >= F.lit(DT - timedelta(days=days))).select(
+        "customer_id", "action_ts", "action_type", "item_id", "action_date", F.lit("clicks").alias("source"),
+        F.col("action_date").alias("ingest_date"), F.lit("bench").alias("source_file"),
+        F.lit(0).alias("record_number")).sortWithinPartitions("action_date").writeTo("silver.recsys_actions").append()
+    return spark.table("silver.recsys_actions").count()
 
-    everyone = spark.range(1, customers + 1).select(F.col("id").alias("customer_id"), F.lit(DT - timedelta(days=1)).alias("dt"))
-    rows = history_from_scratch(actions.where(F.col("action_date") < F.lit(DT - timedelta(days=1))), everyone, LOOKBACK)
+
+def yesterdays_state(spark) -> int:
+    """Untimed set-up: the state as the pipeline holds it before dt − 1 is folded in (every
+    customer's row as of dt − 2, folded-through = dt − 2), built from scratch and stored.
+    Returns its snapshot id, to which every timed run is reset."""
+    from pyspark.sql import functions as F
+
+    from spark_jobs.recsys.fold import fold
+    from spark_jobs.recsys.history import ACTIONS, FOLDED_THROUGH, STATE
+
+    before = DT - timedelta(days=2)
     spark.sql(f"DELETE FROM {STATE} WHERE true")
-    rows.where(F.size("history") > 0).select(
-        "customer_id", F.lit(DT - timedelta(days=2)).alias("as_of_date"), F.col("history").alias("actions")
-    ).sortWithinPartitions("customer_id").writeTo(STATE).append()
+    fold(None, spark.table(ACTIONS).where(F.col("action_date") <= F.lit(before)), LOOKBACK) \
+        .writeTo(STATE).append()
+    spark.sql(f"ALTER TABLE {STATE} SET TBLPROPERTIES ('{FOLDED_THROUGH}' = '{before.isoformat()}')")
+    return spark.sql(f"SELECT snapshot_id FROM {STATE}.snapshots ORDER BY committed_at DESC LIMIT 1").first()[0]
 
 
-def ours(spark, actions, shown):
-    """(new state rows of dt − 1, histories of the shown customers on dt) from yesterday's state."""
+def reset_state(spark, snapshot: int) -> None:
+    from spark_jobs.config import CATALOG_NAME
+    from spark_jobs.recsys.history import FOLDED_THROUGH, STATE
+
+    spark.sql(f"CALL {CATALOG_NAME}.system.rollback_to_snapshot('{STATE}', {snapshot})")
+    spark.sql(f"ALTER TABLE {STATE} SET TBLPROPERTIES ('{FOLDED_THROUGH}' = '{DT - timedelta(days=2)}')")
+
+
+def ours(spark, shown, snapshot: int):
+    """The recsys.history job's work for dt: fold dt − 1 into the state (MERGE), then the
+    histories of the customers shown on dt. Returns the histories frame."""
+    from spark_jobs.recsys.fold import lookback_days
+    from spark_jobs.recsys.history import advance_state, histories_for
+
+    assert lookback_days() == LOOKBACK
+    reset_state(spark, snapshot)
+    no_changes = spark.createDataFrame([], "customer_id bigint, from_date date")
+    watermark = advance_state(spark, DT - timedelta(days=1), no_changes, LOOKBACK)
+    return histories_for(spark, shown, watermark, LOOKBACK)
+
+
+def noop(frame) -> None:
+    frame.write.format("noop").mode("overwrite").save()
+
+
+def run_scale(spark, days: int, imps) -> dict:
     from pyspark.sql import functions as F
 
-    from spark_jobs.recsys.history import STATE, fold_days, history_of, latest_before
-
-    yesterday = DT - timedelta(days=1)
-    day = actions.where(F.col("action_date") == F.lit(yesterday))
-    active = day.select("customer_id").distinct().withColumn("from_date", F.lit(yesterday))
-    state = spark.table(STATE)
-    base_day = latest_before(state, active, "from_date", LOOKBACK)
-    base = state.join(F.broadcast(base_day), ["customer_id", "as_of_date"]).select("customer_id", "actions")
-    new_rows = fold_days(base, day, LOOKBACK)
-    return new_rows, history_of(state.unionByName(new_rows), shown, LOOKBACK)
-
-
-def run_scale(spark, days: int, customers: int, imps) -> dict:
-    from pyspark.sql import functions as F
-
-    from spark_jobs.recsys.gold import training_rows
-    from spark_jobs.recsys.history import STATE, history_of
-    from spark_jobs.recsys.reference import history_from_scratch
     from spark_jobs.merge import sync_rows
+    from spark_jobs.recsys.fold import ARRAYS
+    from spark_jobs.recsys.gold import training_rows
+    from spark_jobs.recsys.history import ACTIONS, HISTORIES
+    from spark_jobs.recsys.reference import history_from_scratch
 
-    actions = spark.table("silver.bench_actions").where(F.col("action_date") >= F.lit(DT - timedelta(days=days)))
-    n_actions = actions.count()
+    n_actions = load_actions(spark, days)
     print(f"\n== {days} days of history: {n_actions:,} actions, {imps.count():,} customers shown", flush=True)
-    yesterdays_state(spark, actions, customers)
-    shown = imps.select("customer_id", "dt").distinct().cache()
-    shown.count()
-    common = history_from_scratch(actions, shown, LOOKBACK)
-    new_rows, _ = ours(spark, actions, shown)
-    yesterday = f"DATE'{DT - timedelta(days=1)}'"
+    snapshot = yesterdays_state(spark)
+    shown = imps.select("customer_id", "dt").distinct().localCheckpoint()
+    common = history_from_scratch(spark.table(ACTIONS), shown, LOOKBACK)
 
-    def advance_state():  # the recsys.history job: fold dt − 1 into the state, write its rows
-        spark.sql(f"DELETE FROM {STATE} WHERE as_of_date >= {yesterday}")
-        sync_rows(new_rows, STATE, ("customer_id", "as_of_date"), new_rows.limit(0).select("customer_id", "as_of_date"),
-                  prune=f"t.as_of_date >= {yesterday}")
-
-    def incremental_history():
-        advance_state()
-        history_of(spark.table(STATE), shown, LOOKBACK).write.format("noop").mode("overwrite").save()
-
-    r = {"days": days, "actions": n_actions}
-    r["a_history"] = timed("(a) common: history stage", lambda: common.write.format("noop").mode("overwrite").save())
-    r["b_history"] = timed("(b) incremental: history stage (state write incl.)", incremental_history)
-    incremental = history_of(spark.table(STATE), shown, LOOKBACK)
-    assert common.exceptAll(incremental).count() == 0 and incremental.exceptAll(common).count() == 0, "outputs differ"
-    print("    identical histories: yes", flush=True)
-    r["a_e2e"] = timed("(a) common: end to end incl. write", lambda: write_gold(training_rows(imps, common), "gold.bench_common"))
+    def write_histories(histories):
+        sync_rows(histories.select("customer_id", "dt", *ARRAYS), HISTORIES, ["customer_id", "dt"], shown,
+                  prune=f"t.dt = DATE'{DT}'")
 
     def incremental_e2e():
-        advance_state()
-        write_gold(training_rows(imps, history_of(spark.table(STATE), shown, LOOKBACK)), "gold.bench_incremental")
-    r["b_e2e"] = timed("(b) incremental: end to end incl. write", incremental_e2e)
+        spark.sql(f"DELETE FROM {HISTORIES} WHERE true")
+        write_histories(ours(spark, shown, snapshot))
+        write_gold(training_rows(imps, spark.table(HISTORIES)), "gold.bench_incremental")
+
+    r = {"days": days, "actions": n_actions}
+    r["a_history"] = timed("(a) common: history stage", lambda: noop(common))
+    r["b_history"] = timed("(b) incremental: fold dt-1 (state MERGE) + histories", lambda: noop(ours(spark, shown, snapshot)))
+    incremental = ours(spark, shown, snapshot).localCheckpoint()
+    assert incremental.count() == shown.count()
+    assert common.exceptAll(incremental).count() == 0 and incremental.exceptAll(common).count() == 0, "outputs differ"
+    print("    identical histories: yes", flush=True)
+    r["a_e2e"] = timed("(a) common: end to end incl. write", lambda: write_gold(training_rows(imps, common), "gold.bench_common"), 1)
+    r["b_e2e"] = timed("(b) incremental: end to end incl. writes", incremental_e2e, 1)
     bytes_, rows = table_bytes(spark, "gold.bench_incremental")
     r.update(bytes=bytes_, rows=rows)
     print(f"    ratio history {r['a_history'] / r['b_history']:.1f}x, end to end {r['a_e2e'] / r['b_e2e']:.1f}x; "
           f"training rows {rows:,}: {bytes_ / rows:,.0f} bytes/row, {bytes_ / 2**20:,.1f} MiB/day", flush=True)
-    shown.unpersist()
     return r
 
 
@@ -208,7 +230,7 @@ def main(argv=None) -> None:
         .using("iceberg").partitionedBy("action_date").tableProperty("write.parquet.compression-codec", "zstd").createOrReplace()
     print(f"set-up: {args.actions:,} actions over {longest} days written in {time.time() - started:.0f} s", flush=True)
     imps = impressions(spark, args.customers, args.shown).cache()
-    results = [run_scale(spark, days, args.customers, imps) for days in args.days]  # in the order given
+    results = [run_scale(spark, days, imps) for days in args.days]  # in the order given
     storage_variants(spark, imps)
     print("\n== summary (seconds)")
     print(f"    {'days':>5}{'actions':>12}{'hist (a)':>10}{'hist (b)':>10}{'ratio':>7}{'e2e (a)':>10}{'e2e (b)':>10}{'ratio':>7}{'B/row':>8}")

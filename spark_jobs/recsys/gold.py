@@ -2,34 +2,27 @@
 rankings whose customer's history it changed.
 
 One row per element of the winning delivery of a (dt, ranking_id) — the greatest
-(ingest_date, source_file, record_number) — with the customer's history before dt
-(``history.history_of``), zero-padded to 1000. Rows of a rebuilt ranking that no longer
-exist (a shorter or empty re-delivery) are deleted. Every impression dt is built,
+(ingest_date, source_file, record_number) — with the customer's history before dt as
+the history job prepared it (``silver.recsys_impression_histories``), zero-padded to 1000. Rows of
+a rebuilt ranking that no longer exist (a shorter or empty re-delivery) are deleted. Every impression dt is built,
 whatever its distance from the run date.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
-from spark_jobs.recsys.history import HISTORY_SIZE, STATE, history_of, lookback_days
 from spark_jobs.merge import sync_rows
+from spark_jobs.recsys.fold import HISTORY_SIZE
+from spark_jobs.recsys.history import HISTORIES
+from spark_jobs.recsys.rankings import carousels, keys_to_build
 
-TRAINING_INPUT, IMPRESSIONS = "gold.training_input", "silver.recsys_impressions"
-CHANGES, IMPRESSION_CHANGES = "silver.recsys_action_changes", "silver.recsys_impression_changes"
+TRAINING_INPUT = "gold.training_input"
 KEY = ("dt", "ranking_id", "position")
 WRITE_ORDER = "customer_id, ranking_id, position"
-
-
-def winners(deliveries: DataFrame) -> DataFrame:
-    """The latest delivery of each (dt, ranking_id): later ingest date, then later file by
-    name, then later line."""
-    latest = Window.partitionBy("dt", "ranking_id").orderBy(
-        F.col("ingest_date").desc(), F.col("source_file").desc(), F.col("record_number").desc())
-    return deliveries.withColumn("_n", F.row_number().over(latest)).where("_n = 1").drop("_n")
 
 
 def padded(values, size: int = HISTORY_SIZE):
@@ -38,39 +31,16 @@ def padded(values, size: int = HISTORY_SIZE):
 
 def training_rows(impressions: DataFrame, histories: DataFrame) -> DataFrame:
     """One row per shown item: (dt, ranking_id, customer_id, position, item_id, is_order,
-    history_length, actions, action_types), arrays exactly 1000 long."""
+    history_length, actions, action_types), arrays exactly 1000 long. ``histories``:
+    (customer_id, dt, action_types, item_ids), a missing one is empty."""
     items = impressions.select("dt", "ranking_id", "customer_id",
                                F.posexplode("impressions").alias("position", "item"))
-    rows = items.join(histories, ["customer_id", "dt"], "left")
-    history = F.coalesce("history", F.array())
+    rows = items.join(histories.select("customer_id", "dt", "action_types", "item_ids"), ["customer_id", "dt"], "left")
+    types, item_ids = F.coalesce("action_types", F.array().cast("array<int>")), F.coalesce("item_ids", F.array().cast("array<int>"))
     return rows.select(
         "dt", "ranking_id", "customer_id", F.col("position").cast("int").alias("position"),
         F.col("item.item_id").alias("item_id"), F.col("item.is_order").alias("is_order"),
-        F.size(history).alias("history_length"),
-        padded(F.transform(history, lambda a: a["item"])).alias("actions"),
-        padded(F.transform(history, lambda a: a["type"])).alias("action_types"))
-
-
-def build(spark: SparkSession, deliveries: DataFrame, lookback: int, dts: list[date]) -> DataFrame:
-    """Training rows of the winning deliveries among ``deliveries`` (shown on ``dts``)."""
-    won = winners(deliveries).where(F.size("impressions") > 0)
-    wanted = won.select("customer_id", "dt").distinct()
-    state = spark.table(STATE).where(  # only rows a history of these days can read
-        (F.col("as_of_date") >= F.date_sub(F.lit(min(dts)), lookback + 1)) & (F.col("as_of_date") < F.lit(max(dts))))
-    return training_rows(won, history_of(state, wanted, lookback))
-
-
-def keys_to_build(spark: SparkSession, ingest_dates: list[date]) -> DataFrame:
-    """(dt, ranking_id) the ingest dates delivered or withdrew, or shown after a date from
-    which those ingest dates changed the customer's actions."""
-    all_deliveries = spark.table(IMPRESSIONS)
-    delivered = (spark.table(IMPRESSION_CHANGES).where(F.col("ingest_date").isin(ingest_dates))
-                 .select("dt", "ranking_id"))
-    changes = (spark.table(CHANGES).where(F.col("ingest_date").isin(ingest_dates))
-               .groupBy("customer_id").agg(F.min("from_date").alias("from_date")))
-    affected = (all_deliveries.join(changes, "customer_id")
-                .where(F.col("dt") > F.col("from_date")).select("dt", "ranking_id"))
-    return delivered.unionByName(affected).distinct()
+        F.size(item_ids).alias("history_length"), padded(item_ids).alias("actions"), padded(types).alias("action_types"))
 
 
 def ensure_write_order(spark: SparkSession) -> None:
@@ -80,10 +50,10 @@ def ensure_write_order(spark: SparkSession) -> None:
         spark.sql(f"ALTER TABLE {TRAINING_INPUT} WRITE ORDERED BY {WRITE_ORDER}")
 
 
-def rebuild(spark: SparkSession, keys: DataFrame, dts: list[date], lookback: int) -> None:
+def rebuild(spark: SparkSession, keys: DataFrame, dts: list[date]) -> None:
     """Replace the rows of ``keys`` with freshly built ones (rows that vanished are deleted)."""
-    deliveries = spark.table(IMPRESSIONS).join(keys, ["dt", "ranking_id"])
-    rows = build(spark, deliveries, lookback, dts)
+    dt_in = F.col("dt").isin(dts)
+    rows = training_rows(carousels(spark, keys), spark.table(HISTORIES).where(dt_in))
     stale = spark.table(TRAINING_INPUT).join(keys, ["dt", "ranking_id"]).select(*KEY)
     prune = "t.dt IN (" + ", ".join(f"DATE'{d.isoformat()}'" for d in dts) + ")"
     sync_rows(rows.select(*spark.table(TRAINING_INPUT).columns), TRAINING_INPUT, KEY, stale, prune=prune)
@@ -107,7 +77,7 @@ def run(spark: SparkSession, settings: Settings, ingest_date: date, first_date: 
         dts = sorted(r.dt for r in keys.select("dt").distinct().collect())
         if dts:
             with writing_to_audit(spark):
-                rebuild(spark, keys, dts, lookback_days())
+                rebuild(spark, keys, dts)
         print(f"gold recsys {ingest_date}  ingest dates {len(dates)}  rankings rebuilt={keys.count()}  dts={len(dts)}")
     finally:
         keys.unpersist()

@@ -1,130 +1,119 @@
-"""Incremental action history: ``silver.recsys_history_state``.
+"""``recsys.history``: keep one history per customer current, and answer the day's impressions.
 
-For a customer c and a day d on which c acted, the state row (c, d) holds the first 1000
-of c's actions with ``action_date <= d`` and ``action_ts >= d + 1 day − lookback``, in
-history order (ts desc, type desc, item asc). The history of an impression on dt is the
-latest row with as_of_date < dt, keeping actions with ts >= dt − lookback.
+``silver.recsys_customer_history`` holds one row per customer: the first 1000 of their
+actions dated <= ``as_of_date``, in history order, inside the lookback of the day after.
+The table property ``shoplake.folded-through`` (W) says every action dated <= W is
+folded in. The run for ingest date D:
 
-A row is derived from the previous row of the customer plus the actions dated after it:
-those are all later than everything in the previous row, so the new row is the sorted new
-actions followed by the previous row, cut at 1000 and at the window — no year of actions
-is sorted again (proof: docs/recsys.md). A run recomputes only the customers whose
-actions its ingest date added, changed or removed, from their earliest such date on.
+1. brings the state to D − 1 (the day before its impressions): customers whose already
+   folded actions changed (late or re-delivered) are rebuilt from their actions; the
+   others get their actions dated after their row folded in front of it (``fold.fold``);
+2. writes ``silver.recsys_impression_histories`` (customer_id, dt → arrays) for every carousel gold
+   must (re)build for D: from the state row when it holds exactly the actions before dt
+   (as_of_date < dt <= W + 1 — the daily case), otherwise from scratch for that
+   (customer, dt) only (late impressions, carousels before a late action, runs out of order).
+
+No year of actions is sorted in a daily run: it reads the day's actions and the state
+rows of the customers who acted, and the state rows of the customers shown.
 """
 from __future__ import annotations
 
-import os
-from datetime import date
+from datetime import date, timedelta
 
-from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
 from spark_jobs.merge import sync_rows
+from spark_jobs.recsys.fold import ARRAYS, fold, lookback_days, read
+from spark_jobs.recsys.rankings import carousels_to_build
+from spark_jobs.recsys.reference import history_from_scratch
 
-STATE, ACTIONS, CHANGES = "silver.recsys_history_state", "silver.recsys_actions", "silver.recsys_action_changes"
-HISTORY_SIZE = 1000
-BROADCAST_CUSTOMERS = 500_000   # above this, a day's new actions are joined by shuffle
-STATE_TYPE = "array<struct<ts:timestamp,type:int,item:int>>"
-
-
-def lookback_days() -> int:
-    """The history lookback in days (SHOPLAKE_RECSYS_LOOKBACK_DAYS, default 365)."""
-    return int(os.environ.get("SHOPLAKE_RECSYS_LOOKBACK_DAYS", "365"))
+STATE, HISTORIES = "silver.recsys_customer_history", "silver.recsys_impression_histories"
+ACTIONS, CHANGES = "silver.recsys_actions", "silver.recsys_action_changes"
+FOLDED_THROUGH = "shoplake.folded-through"
+BROADCAST_CUSTOMERS = 2_000_000   # a day's actions of more customers are joined by shuffle
 
 
-def window_start(day: Column, lookback: int) -> Column:
-    """The first instant inside the lookback of a history read on ``day`` 00:00 UTC."""
-    return F.to_timestamp(day) - F.expr(f"INTERVAL {lookback} DAYS")
+def folded_through(spark: SparkSession) -> date | None:
+    props = {r[0]: r[1] for r in spark.sql(f"SHOW TBLPROPERTIES {STATE}").collect()}
+    return date.fromisoformat(props[FOLDED_THROUGH]) if FOLDED_THROUGH in props else None
 
 
-def sorted_actions(actions: DataFrame) -> DataFrame:
-    """Per customer, their actions in history order: (customer_id, acts). Sorting by
-    (ts, type, −item) descending is ts desc, type desc, item asc, with native sort_array."""
-    keyed = F.struct(F.col("action_ts").alias("ts"), F.col("action_type").alias("type"),
-                     (-F.col("item_id")).alias("neg_item"))
-    return actions.groupBy("customer_id").agg(
-        F.sort_array(F.collect_list(keyed), asc=False).alias("acts"),
-        F.collect_set("action_date").alias("days"))
+def actions_between(spark: SparkSession, first: date | None, last: date) -> DataFrame:
+    actions = spark.table(ACTIONS).where(F.col("action_date") <= F.lit(last))
+    return actions if first is None else actions.where(F.col("action_date") >= F.lit(first))
 
 
-def inside_window(actions, start: Column) -> Column:
-    """The actions with ts >= start. The array is in ts order, so when its oldest action
-    is inside, all are: the per-element filter only runs for arrays that reach back."""
-    oldest = F.element_at(actions, -1)["ts"]
-    return F.when((F.size(actions) == 0) | (oldest >= start), actions) \
-        .otherwise(F.filter(actions, lambda a: a["ts"] >= start))
+def to_rebuild(spark: SparkSession, changes: DataFrame, watermark: date | None) -> DataFrame:
+    """Customers of ``changes`` whose change reaches actions already folded into their row."""
+    rows = spark.table(STATE).select("customer_id", "as_of_date")
+    folded = F.greatest(F.coalesce("as_of_date", F.lit(watermark)), F.lit(watermark)) if watermark \
+        else F.col("as_of_date")
+    return changes.join(rows, "customer_id", "left").where(F.col("from_date") <= folded).select("customer_id")
 
 
-def fold_days(base: DataFrame, actions: DataFrame, lookback: int, size: int = HISTORY_SIZE,
-              broadcast: bool = True) -> DataFrame:
-    """State rows (customer_id, as_of_date, actions) for every day in ``actions``.
-
-    ``base``: (customer_id, actions) = each customer's state before the first of those
-    days (missing = none); every action in ``actions`` is dated after it. A day's new
-    actions are few next to the states, so (``broadcast``) they travel to the state rows
-    instead of shuffling 1000-long arrays."""
-    acts = sorted_actions(actions)
-    with_base = base.join(F.broadcast(acts) if broadcast else acts, "customer_id")
-    without = acts.join(base.select("customer_id"), "customer_id", "left_anti") \
-        .withColumn("actions", F.lit(None).cast(STATE_TYPE))
-    per_day = with_base.unionByName(without).select(
-        "customer_id", F.explode("days").alias("as_of_date"), "acts", "actions")
-    day_end = F.to_timestamp(F.date_add("as_of_date", 1))
-    new = F.transform(F.filter("acts", lambda a: a["ts"] < day_end),
-                      lambda a: F.struct(a["ts"].alias("ts"), a["type"].alias("type"), (-a["neg_item"]).alias("item")))
-    merged = F.slice(F.concat(new, F.coalesce("actions", F.array().cast(STATE_TYPE))), 1, size)
-    folded = per_day.select("customer_id", "as_of_date", merged.alias("merged"))
-    inside = inside_window(F.col("merged"), window_start(F.date_add("as_of_date", 1), lookback))
-    return folded.select("customer_id", "as_of_date", inside.alias("actions"))
+def new_state_rows(spark: SparkSession, through: date, watermark: date | None, rebuild: DataFrame,
+                   lookback: int) -> DataFrame:
+    """State rows as of ``through`` for the rebuilt customers and for those with actions
+    dated after their row (and after the watermark)."""
+    upto = max(through, watermark) if watermark else through   # the state never moves back
+    mine = F.broadcast(rebuild)
+    rebuilt = fold(None, actions_between(spark, upto - timedelta(days=lookback), upto).join(mine, "customer_id"), lookback)
+    if upto == watermark:
+        return rebuilt
+    first = through - timedelta(days=lookback)   # older actions are outside every later window
+    since = watermark + timedelta(days=1) if watermark else first
+    rows = spark.table(STATE).select("customer_id", F.col("as_of_date").alias("row_date"))
+    new = (actions_between(spark, since, through).join(rows, "customer_id", "left")
+           .where(F.col("row_date").isNull() | (F.col("action_date") > F.col("row_date")))
+           .join(mine, "customer_id", "left_anti")).localCheckpoint()
+    few = new.select("customer_id").distinct().count() <= BROADCAST_CUSTOMERS
+    return fold(spark.table(STATE), new, lookback, broadcast=few).unionByName(rebuilt)
 
 
-def latest_before(state: DataFrame, wanted: DataFrame, day_column: str, lookback: int) -> DataFrame:
-    """For each (customer_id, <day_column>) of ``wanted``: the as_of_date of the customer's
-    latest state row before that day (rows older than the lookback can hold nothing)."""
-    keys = state.select("customer_id", "as_of_date").join(F.broadcast(wanted), "customer_id").where(
-        (F.col("as_of_date") < F.col(day_column))
-        & (F.col("as_of_date") >= F.date_sub(F.col(day_column), lookback + 1)))
-    return keys.groupBy("customer_id", day_column).agg(F.max("as_of_date").alias("as_of_date"))
+def advance_state(spark: SparkSession, through: date, changes: DataFrame, lookback: int) -> date:
+    """Fold every action dated <= ``through`` into the state; returns the new watermark."""
+    watermark = folded_through(spark)
+    rebuild = to_rebuild(spark, changes, watermark).distinct().localCheckpoint()
+    rows = new_state_rows(spark, through, watermark, rebuild, lookback).localCheckpoint()
+    sync_rows(rows, STATE, ["customer_id"], rebuild, compare=False)
+    new_mark = max(through, watermark) if watermark else through
+    if new_mark != watermark:   # after the rows: a crash in between only makes the next run redo work
+        spark.sql(f"ALTER TABLE {STATE} SET TBLPROPERTIES ('{FOLDED_THROUGH}' = '{new_mark.isoformat()}')")
+    return new_mark
 
 
-def history_of(state: DataFrame, wanted: DataFrame, lookback: int) -> DataFrame:
-    """(customer_id, dt, history) for each (customer_id, dt) of ``wanted``: the customer's
-    actions before dt 00:00 UTC inside the lookback, at most 1000, in history order;
-    empty when there are none. The state rows are found by broadcasting the (small) list
-    of rows wanted to the state scan: no 1000-long array is shuffled."""
-    days = latest_before(state, wanted, "dt", lookback)
-    found = state.join(F.broadcast(days), ["customer_id", "as_of_date"]).select(
-        "customer_id", "dt", inside_window(F.col("actions"), window_start(F.col("dt"), lookback)).alias("history"))
-    missing = wanted.select("customer_id", "dt").join(days, ["customer_id", "dt"], "left_anti") \
-        .withColumn("history", F.array().cast(STATE_TYPE))
-    return found.unionByName(missing)
+def histories_for(spark: SparkSession, wanted: DataFrame, watermark: date, lookback: int) -> DataFrame:
+    """(customer_id, dt, *ARRAYS) of ``wanted``: from the state where it holds exactly the
+    actions before dt, the rest from scratch."""
+    rows = spark.table(STATE)
+    exact = F.col("dt") <= F.lit(watermark + timedelta(days=1))
+    located = wanted.join(rows.select("customer_id", "as_of_date"), "customer_id", "left")
+    by_state = located.where(exact & (F.col("as_of_date").isNull() | (F.col("as_of_date") < F.col("dt"))))
+    by_scratch = wanted.join(by_state, ["customer_id", "dt"], "left_anti").localCheckpoint()
+    from_state = read(rows, by_state.select("customer_id", "dt"), lookback)
+    low, high = by_scratch.agg(F.min("dt"), F.max("dt")).first()
+    if low is None:
+        return from_state
+    actions = actions_between(spark, low - timedelta(days=lookback + 1), high)
+    return from_state.unionByName(history_from_scratch(actions, by_scratch, lookback))
 
 
-def recompute_state(spark: SparkSession, ingest_date: date, lookback: int) -> int:
-    """Rewrite the state rows of the customers the ingest date touched, from their
-    earliest touched date on; returns how many customers that was."""
-    changes = spark.table(CHANGES).where(F.col("ingest_date") == F.lit(ingest_date)) \
-        .select("customer_id", "from_date").cache()
-    try:
-        first, touched = changes.agg(F.min("from_date"), F.count("*")).first()
-        if first is None:
-            return 0
-        state = spark.table(STATE).where(F.col("as_of_date") >= F.date_sub(F.lit(first), lookback + 1))
-        base_day = latest_before(state, changes, "from_date", lookback)
-        base = state.join(F.broadcast(base_day), ["customer_id", "as_of_date"]).select("customer_id", "actions")
-        actions = (spark.table(ACTIONS).where(F.col("action_date") >= F.lit(first))
-                   .join(F.broadcast(changes), "customer_id").where(F.col("action_date") >= F.col("from_date")))
-        stale = state.select("customer_id", "as_of_date").join(F.broadcast(changes), "customer_id") \
-            .where(F.col("as_of_date") >= F.col("from_date"))
-        rows = fold_days(base, actions, lookback, broadcast=touched <= BROADCAST_CUSTOMERS)
-        sync_rows(rows, STATE, ("customer_id", "as_of_date"), stale.select("customer_id", "as_of_date"),
-                  prune=f"t.as_of_date >= DATE'{first.isoformat()}'")
-        return touched
-    finally:
-        changes.unpersist()
+def write_histories(spark: SparkSession, ingest_date: date, watermark: date, lookback: int) -> int:
+    """The histories of every carousel gold (re)builds for the ingest date."""
+    wanted = carousels_to_build(spark, [ingest_date]).select("customer_id", "dt").distinct().localCheckpoint()
+    dts = [r.dt for r in wanted.select("dt").distinct().collect()]
+    if dts:
+        prune = "t.dt IN (" + ", ".join(f"DATE'{d.isoformat()}'" for d in dts) + ")"
+        sync_rows(histories_for(spark, wanted, watermark, lookback).select("customer_id", "dt", *ARRAYS),
+                  HISTORIES, ["customer_id", "dt"], wanted, prune=prune)
+    return wanted.count()
 
 
 def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
-    touched = recompute_state(spark, ingest_date, lookback_days())
-    print(f"history recsys {ingest_date}  customers recomputed={touched}")
+    lookback = lookback_days()
+    changes = spark.table(CHANGES).where(F.col("ingest_date") == F.lit(ingest_date)).select("customer_id", "from_date")
+    watermark = advance_state(spark, ingest_date - timedelta(days=1), changes, lookback)
+    shown = write_histories(spark, ingest_date, watermark, lookback)
+    print(f"history recsys {ingest_date}  folded through {watermark}  histories written={shown}")

@@ -52,7 +52,7 @@ def test_every_bronze_record_is_in_silver_or_quarantine(spark, recsys_lake):
 
 
 def test_a_shorter_redelivery_removes_the_positions_it_no_longer_has(spark, recsys_lake):
-    from spark_jobs.recsys.gold import winners
+    from spark_jobs.recsys.rankings import winners
 
     won = winners(spark.table("silver.recsys_impressions")).selectExpr(
         "dt", "ranking_id", "greatest(size(impressions), 0) AS n")

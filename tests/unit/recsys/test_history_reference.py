@@ -3,11 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-STATE_SCHEMA = "customer_id bigint, actions array<struct<ts:timestamp,type:int,item:int>>"
 
-
-def test_incremental_history_equals_from_scratch_history(spark, actions_df):
-    from spark_jobs.recsys.history import fold_days, history_of
+def test_incremental_history_equals_from_scratch_history(spark, actions_df, incremental):
     from spark_jobs.recsys.reference import history_from_scratch
 
     start = datetime(2025, 12, 20)
@@ -18,5 +15,5 @@ def test_incremental_history_equals_from_scratch_history(spark, actions_df):
     wanted = spark.createDataFrame([(c, date(2025, 12, 21) + timedelta(days=d)) for c in (9, 10, 11) for d in range(0, 40, 3)]
                                    + [(10, date(2026, 1, 6)), (10, date(2026, 1, 7))],
                                    "customer_id bigint, dt date")
-    state = fold_days(spark.createDataFrame([], STATE_SCHEMA), acts, 365)
-    assert sorted(history_of(state, wanted, 365).collect()) == sorted(history_from_scratch(acts, wanted, 365).collect())
+    got = incremental(acts, wanted, 365)
+    assert sorted(got.collect()) == sorted(history_from_scratch(acts, wanted, 365).collect())

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-STATE_SCHEMA = "customer_id bigint, actions array<struct<ts:timestamp,type:int,item:int>>"
-
 
 def test_ties_order_by_type_desc_then_item_asc(histories):
     same = "2026-01-05 10:00:00"
@@ -44,21 +42,20 @@ def test_customer_without_history_gets_an_empty_history(histories):
 
 
 def test_folding_day_by_day_equals_folding_all_days_at_once(spark, actions_df):
-    """The state of a day derived from the previous day's state equals one computed from scratch."""
+    """Each day's state derived from the previous day's state equals one computed from scratch."""
     from pyspark.sql import functions as F
 
-    from spark_jobs.recsys.history import fold_days
+    from spark_jobs.recsys.fold import fold
 
     base = datetime(2026, 1, 1, 12)
     rows = [(8, (base + timedelta(hours=7 * n)).isoformat(sep=" "), 1 + n % 3, n % 5) for n in range(60)]
+    rows += [(9, "2026-01-03 08:00:00", 2, 4)]   # a customer with a state row who later stays idle
     acts = actions_df(rows)
-    at_once = fold_days(spark.createDataFrame([], STATE_SCHEMA), acts, 3, size=10)
-    state, step = spark.createDataFrame([], STATE_SCHEMA), []
-    for day in sorted({r[1][:10] for r in rows}):
-        today = fold_days(state, acts.where(F.col("action_date") == F.lit(date.fromisoformat(day))), 3, size=10)
-        step.append(today)
-        state = today.select("customer_id", "actions").localCheckpoint()
-    stepwise = step[0]
-    for frame in step[1:]:
-        stepwise = stepwise.unionByName(frame)
-    assert sorted(at_once.collect()) == sorted(stepwise.collect())
+    state = None
+    for day in sorted({date.fromisoformat(r[1][:10]) for r in rows}):
+        today = fold(state, acts.where(F.col("action_date") == F.lit(day)), 3, size=10)
+        state = today if state is None else state.join(today, "customer_id", "left_anti").unionByName(today)
+        state = state.localCheckpoint()
+        at_once = fold(None, acts.where(F.col("action_date") <= F.lit(day)), 3, size=10)
+        assert sorted(state.collect()) == sorted(at_once.collect()), day
+    assert max(r.as_of_date for r in state.collect()) > date(2026, 1, 10)

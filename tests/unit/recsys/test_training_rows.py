@@ -1,4 +1,4 @@
-"""Training rows: winners, explosion and padding (spark_jobs/recsys/gold.py)."""
+"""Training rows: winners, explosion and padding (spark_jobs/recsys/rankings.py, gold.py)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,7 +6,7 @@ from datetime import date, datetime
 IMPRESSION_SCHEMA = ("dt date, ranking_id string, customer_id bigint, "
                      "impressions array<struct<item_id:int,is_order:boolean>>, "
                      "ingest_date date, source_file string, record_number int")
-HISTORY_SCHEMA = "customer_id bigint, dt date, history array<struct<ts:timestamp,type:int,item:int>>"
+HISTORY_SCHEMA = "customer_id bigint, dt date, action_ts array<timestamp>, action_types array<int>, item_ids array<int>"
 
 
 def _deliveries(spark, rows):
@@ -14,7 +14,7 @@ def _deliveries(spark, rows):
 
 
 def test_latest_delivery_wins_by_ingest_date_then_file_then_line(spark):
-    from spark_jobs.recsys.gold import winners
+    from spark_jobs.recsys.rankings import winners
 
     d = date(2026, 1, 5)
     rows = [(d, "a", 1, [(1, False)], date(2026, 1, 6), "x.ndjson", 9),
@@ -30,7 +30,7 @@ def test_rows_are_padded_to_1000_with_zeros_after_the_history(spark):
 
     d = date(2026, 1, 5)
     imps = _deliveries(spark, [(d, "r", 1, [(10, False), (11, True)], d, "f", 1)]).drop("ingest_date", "source_file", "record_number")
-    hist = spark.createDataFrame([(1, d, [(datetime(2026, 1, 4), 3, 7), (datetime(2026, 1, 3), 1, 8)])], HISTORY_SCHEMA)
+    hist = spark.createDataFrame([(1, d, [datetime(2026, 1, 4), datetime(2026, 1, 3)], [3, 1], [7, 8])], HISTORY_SCHEMA)
     rows = sorted(training_rows(imps, hist).collect(), key=lambda r: r.position)
     assert [(r.position, r.item_id, r.is_order) for r in rows] == [(0, 10, False), (1, 11, True)]
     assert all(len(r.actions) == 1000 and len(r.action_types) == 1000 for r in rows)
