@@ -15,14 +15,10 @@ from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
 from spark_jobs.landing import list_day, read_records
-from spark_jobs.merge import mirror_slice
+from spark_jobs.merge import SPREAD_WRITE, mirror_slice
 from spark_jobs.run_log import RunRecord, write_run_log
 
 BRONZE_KEY = ("ingest_date", "source_file", "record_number")
-# A day is one partition: Iceberg's default hash distribution would send all of it to one
-# task and one file, which silver then parses in one task. Each read split writes its own
-# file instead (fanout: no sort by the constant partition value), with no shuffle.
-SPREAD_WRITE = {"distribution-mode": "none", "fanout-enabled": "true"}
 
 
 @dataclass(frozen=True)
@@ -49,7 +45,7 @@ def load_bronze(spark: SparkSession, settings: Settings, source: Source, ingest_
     ).cache()
     records_read = records.count()
     mirror_slice(records, source.bronze_table, BRONZE_KEY, {"ingest_date": ingest_date}, compare=("content_hash",),
-                 write_options=SPREAD_WRITE)
+                 write_options=SPREAD_WRITE)   # one file per read split, so silver parses in parallel
     records.unpersist()
     rows = spark.table(source.bronze_table).where(F.col("ingest_date") == F.lit(ingest_date)).count()
     return RunRecord(source.domain, "bronze", source.name, ingest_date, len(day.files), records_read, rows, started)

@@ -2,12 +2,34 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+
+# Iceberg's default hash distribution shuffles a write by partition, so a day's rows, which
+# share one partition value, are written by ONE task into ONE file, and every later scan of
+# them is one task too. These options keep the source's partitioning instead: each task
+# writes its own file (fanout: no sort by the partition value), without a shuffle.
+SPREAD_WRITE = {"distribution-mode": "none", "fanout-enabled": "true"}
+DISTRIBUTION_CONF = "spark.sql.iceberg.distribution-mode"
+
+
+@contextmanager
+def spread_writes(spark: SparkSession) -> Iterator[None]:
+    """SQL writes (MERGE) inside keep their source's partitioning, like SPREAD_WRITE."""
+    previous = spark.conf.get(DISTRIBUTION_CONF, None)
+    spark.conf.set(DISTRIBUTION_CONF, "none")
+    try:
+        yield
+    finally:
+        if previous is None:
+            spark.conf.unset(DISTRIBUTION_CONF)
+        else:
+            spark.conf.set(DISTRIBUTION_CONF, previous)
 
 
 def merge_rows(source: DataFrame, table: str, keys: Sequence[str], *, update_when: str | None = None,

@@ -59,6 +59,8 @@ def write_changed_keys(domain: str, ingest_date: date, keys: list[DataFrame]) ->
     union = keys[0]
     for frame in keys[1:]:
         union = union.unionByName(frame)
+    # Materialised once: the slice write compares and then appends the rows, and the keys
+    # come from a scan of silver.events (refunded purchases) that should not run twice.
     rows = union.distinct().select(F.lit(domain).alias("domain"), F.lit(ingest_date).alias("ingest_date"),
-                                   "key_type", "key_value")
+                                   "key_type", "key_value").localCheckpoint()
     mirror_slice(rows, CHANGED_KEYS, KEY_COLUMNS, {"domain": domain, "ingest_date": ingest_date}, compare=())
