@@ -12,13 +12,11 @@ CREATE TABLE IF NOT EXISTS silver.recsys_customer_history (
     item_ids       ARRAY<INT>       COMMENT 'same order'
 )
 USING iceberg
-PARTITIONED BY (bucket(16, customer_id))
 TBLPROPERTIES (
     'format-version' = '2',
     'write.merge.mode' = 'merge-on-read',
     'write.update.mode' = 'merge-on-read',
     'write.delete.mode' = 'merge-on-read',
-    'write.distribution-mode' = 'none',
     'write.parquet.compression-codec' = 'zstd',
     'write.parquet.compression-level' = '1',
     'commit.retry.num-retries' = '10',

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from spark_jobs.config import Settings
+from spark_jobs.config import CATALOG_NAME, Settings
 from spark_jobs.merge import sync_rows
 from spark_jobs.recsys.fold import ARRAYS, fold, lookback_days, read
 from spark_jobs.recsys.rankings import carousels_to_build
@@ -33,6 +33,7 @@ STATE, HISTORIES = "silver.recsys_customer_history", "silver.recsys_impression_h
 ACTIONS, CHANGES = "silver.recsys_actions", "silver.recsys_action_changes"
 FOLDED_THROUGH = "shoplake.folded-through"
 BROADCAST_CUSTOMERS = 2_000_000   # a day's actions of more customers are joined by shuffle
+COMPACT_AFTER_MERGES = 7          # a week of daily MERGEs whose delete files every read applies
 
 
 def folded_through(spark: SparkSession) -> date | None:
@@ -84,6 +85,20 @@ def advance_state(spark: SparkSession, through: date, changes: DataFrame, lookba
     return new_mark
 
 
+def compact_state(spark: SparkSession, table: str = STATE) -> bool:
+    """Rewrite the state once daily MERGEs have left enough delete files that reading them
+    costs more than a rewrite (the same rows are updated day after day): every data file
+    into fresh ones, then the position deletes, which now point at no file and vanish."""
+    merges = spark.sql(f"""SELECT count(*) FROM {table}.snapshots WHERE operation IN ('overwrite', 'delete')
+        AND committed_at > coalesce((SELECT max(committed_at) FROM {table}.snapshots WHERE operation = 'replace'),
+                                    TIMESTAMP'1970-01-01 00:00:00')""").first()[0]
+    if merges < COMPACT_AFTER_MERGES:
+        return False
+    for procedure in ("rewrite_data_files", "rewrite_position_delete_files"):
+        spark.sql(f"CALL {CATALOG_NAME}.system.{procedure}(table => '{table}', options => map('rewrite-all', 'true'))")
+    return True
+
+
 def histories_for(spark: SparkSession, wanted: DataFrame, watermark: date, lookback: int) -> DataFrame:
     """(customer_id, dt, *ARRAYS) of ``wanted``: from the state where it holds exactly the
     actions before dt, the rest from scratch."""
@@ -116,4 +131,6 @@ def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
     changes = spark.table(CHANGES).where(F.col("ingest_date") == F.lit(ingest_date)).select("customer_id", "from_date")
     watermark = advance_state(spark, ingest_date - timedelta(days=1), changes, lookback)
     shown = write_histories(spark, ingest_date, watermark, lookback)
-    print(f"history recsys {ingest_date}  folded through {watermark}  histories written={shown}")
+    compacted = compact_state(spark)
+    print(f"history recsys {ingest_date}  folded through {watermark}  histories written={shown}"
+          f"{'  state compacted' if compacted else ''}")
