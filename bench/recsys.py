@@ -150,12 +150,8 @@ def noop(frame) -> None:
 
 
 def run_scale(spark, days: int, imps) -> dict:
-    from pyspark.sql import functions as F
-
-    from spark_jobs.merge import sync_rows
-    from spark_jobs.recsys.fold import ARRAYS
     from spark_jobs.recsys.gold import training_rows
-    from spark_jobs.recsys.history import ACTIONS, HISTORIES
+    from spark_jobs.recsys.history import ACTIONS, HISTORIES, store_histories
     from spark_jobs.recsys.reference import history_from_scratch
 
     n_actions = load_actions(spark, days)
@@ -164,13 +160,9 @@ def run_scale(spark, days: int, imps) -> dict:
     shown = imps.select("customer_id", "dt").distinct().localCheckpoint()
     common = history_from_scratch(spark.table(ACTIONS), shown, LOOKBACK)
 
-    def write_histories(histories):
-        sync_rows(histories.select("customer_id", "dt", *ARRAYS), HISTORIES, ["customer_id", "dt"], shown,
-                  prune=f"t.dt = DATE'{DT}'")
-
     def incremental_e2e():
         spark.sql(f"DELETE FROM {HISTORIES} WHERE true")
-        write_histories(ours(spark, shown, snapshot))
+        store_histories(ours(spark, shown, snapshot), shown)
         write_gold(training_rows(imps, spark.table(HISTORIES)), "gold.bench_incremental")
 
     r = {"days": days, "actions": n_actions}

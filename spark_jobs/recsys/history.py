@@ -115,14 +115,20 @@ def histories_for(spark: SparkSession, wanted: DataFrame, watermark: date, lookb
     return from_state.unionByName(history_from_scratch(actions, by_scratch, lookback))
 
 
+def store_histories(histories: DataFrame, wanted: DataFrame) -> None:
+    """Make the rows of ``wanted`` (customer_id, dt) in the histories table equal ``histories``."""
+    dts = [r.dt for r in wanted.select("dt").distinct().collect()]
+    if not dts:
+        return
+    prune = "t.dt IN (" + ", ".join(f"DATE'{d.isoformat()}'" for d in dts) + ")"
+    rows = histories.select("customer_id", "dt", *ARRAYS).localCheckpoint()   # computed once, not per MERGE pass
+    sync_rows(rows, HISTORIES, ["customer_id", "dt"], wanted, prune=prune)
+
+
 def write_histories(spark: SparkSession, ingest_date: date, watermark: date, lookback: int) -> int:
     """The histories of every carousel gold (re)builds for the ingest date."""
     wanted = carousels_to_build(spark, [ingest_date]).select("customer_id", "dt").distinct().localCheckpoint()
-    dts = [r.dt for r in wanted.select("dt").distinct().collect()]
-    if dts:
-        prune = "t.dt IN (" + ", ".join(f"DATE'{d.isoformat()}'" for d in dts) + ")"
-        sync_rows(histories_for(spark, wanted, watermark, lookback).select("customer_id", "dt", *ARRAYS),
-                  HISTORIES, ["customer_id", "dt"], wanted, prune=prune)
+    store_histories(histories_for(spark, wanted, watermark, lookback), wanted)
     return wanted.count()
 
 
