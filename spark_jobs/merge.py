@@ -78,6 +78,11 @@ def _sql_literal(value) -> str:
     return repr(value)
 
 
+def values_in(column: str, values: Sequence) -> str:
+    """A SQL predicate ``column IN (...)`` over literal values (dates, strings, numbers)."""
+    return f"{column} IN ({', '.join(_sql_literal(v) for v in values)})"
+
+
 def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_values: Mapping[str, object],
                  compare: Sequence[str], write_options: Mapping[str, str] | None = None) -> SliceWrite:
     """Make the rows of ``table`` whose columns equal ``slice_values`` equal to ``source``.

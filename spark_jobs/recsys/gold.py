@@ -3,9 +3,9 @@ rankings whose customer's history it changed.
 
 One row per element of the winning delivery of a (dt, ranking_id) — the greatest
 (ingest_date, source_file, record_number) — with the customer's history before dt as
-the history job prepared it (``silver.recsys_impression_histories``), zero-padded to 1000. Rows of
-a rebuilt ranking that no longer exist (a shorter or empty re-delivery) are deleted. Every impression dt is built,
-whatever its distance from the run date.
+the history job prepared it (``silver.recsys_impression_histories``), zero-padded to
+1000. Rows of a rebuilt ranking that no longer exist (a shorter or empty re-delivery)
+are deleted. Every impression dt is built, whatever its distance from the run date.
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
-from spark_jobs.merge import sync_rows
-from spark_jobs.recsys.fold import HISTORY_SIZE
+from spark_jobs.merge import sync_rows, values_in
+from spark_jobs.recsys.fold import HISTORY_SIZE, empty
 from spark_jobs.recsys.history import HISTORIES
 from spark_jobs.recsys.rankings import carousels, keys_to_build
 
@@ -36,7 +36,7 @@ def training_rows(impressions: DataFrame, histories: DataFrame) -> DataFrame:
     items = impressions.select("dt", "ranking_id", "customer_id",
                                F.posexplode("impressions").alias("position", "item"))
     rows = items.join(histories.select("customer_id", "dt", "action_types", "item_ids"), ["customer_id", "dt"], "left")
-    types, item_ids = F.coalesce("action_types", F.array().cast("array<int>")), F.coalesce("item_ids", F.array().cast("array<int>"))
+    types, item_ids = F.coalesce("action_types", empty("action_types")), F.coalesce("item_ids", empty("item_ids"))
     return rows.select(
         "dt", "ranking_id", "customer_id", F.col("position").cast("int").alias("position"),
         F.col("item.item_id").alias("item_id"), F.col("item.is_order").alias("is_order"),
@@ -55,8 +55,7 @@ def rebuild(spark: SparkSession, keys: DataFrame, dts: list[date]) -> None:
     dt_in = F.col("dt").isin(dts)
     rows = training_rows(carousels(spark, keys), spark.table(HISTORIES).where(dt_in))
     stale = spark.table(TRAINING_INPUT).join(keys, ["dt", "ranking_id"]).select(*KEY)
-    prune = "t.dt IN (" + ", ".join(f"DATE'{d.isoformat()}'" for d in dts) + ")"
-    sync_rows(rows.select(*spark.table(TRAINING_INPUT).columns), TRAINING_INPUT, KEY, stale, prune=prune)
+    sync_rows(rows.select(*spark.table(TRAINING_INPUT).columns), TRAINING_INPUT, KEY, stale, prune=values_in("t.dt", dts))
 
 
 RUNS_ONCE_PER_RANGE = True  # builds every pending date, so a range needs one build

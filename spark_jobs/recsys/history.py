@@ -24,7 +24,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import CATALOG_NAME, Settings
-from spark_jobs.merge import sync_rows
+from spark_jobs.merge import sync_rows, values_in
 from spark_jobs.recsys.fold import ARRAYS, fold, lookback_days, read
 from spark_jobs.recsys.rankings import carousels_to_build
 from spark_jobs.recsys.reference import history_from_scratch
@@ -49,16 +49,14 @@ def actions_between(spark: SparkSession, first: date | None, last: date) -> Data
 def to_rebuild(spark: SparkSession, changes: DataFrame, watermark: date | None) -> DataFrame:
     """Customers of ``changes`` whose change reaches actions already folded into their row."""
     rows = spark.table(STATE).select("customer_id", "as_of_date")
-    folded = F.greatest(F.coalesce("as_of_date", F.lit(watermark)), F.lit(watermark)) if watermark \
-        else F.col("as_of_date")
+    folded = F.greatest("as_of_date", F.lit(watermark)) if watermark else F.col("as_of_date")  # greatest skips NULL
     return changes.join(rows, "customer_id", "left").where(F.col("from_date") <= folded).select("customer_id")
 
 
-def new_state_rows(spark: SparkSession, through: date, watermark: date | None, rebuild: DataFrame,
-                   lookback: int) -> DataFrame:
-    """State rows as of ``through`` for the rebuilt customers and for those with actions
-    dated after their row (and after the watermark)."""
-    upto = max(through, watermark) if watermark else through   # the state never moves back
+def new_state_rows(spark: SparkSession, through: date, watermark: date | None, upto: date,
+                   rebuild: DataFrame, lookback: int) -> DataFrame:
+    """State rows for the rebuilt customers (as of ``upto``, the new watermark) and for
+    those with actions dated after their row and the old watermark, up to ``through``."""
     mine = F.broadcast(rebuild)
     rebuilt = fold(None, actions_between(spark, upto - timedelta(days=lookback), upto).join(mine, "customer_id"), lookback)
     if upto == watermark:
@@ -76,10 +74,10 @@ def new_state_rows(spark: SparkSession, through: date, watermark: date | None, r
 def advance_state(spark: SparkSession, through: date, changes: DataFrame, lookback: int) -> date:
     """Fold every action dated <= ``through`` into the state; returns the new watermark."""
     watermark = folded_through(spark)
+    new_mark = max(through, watermark) if watermark else through   # the state never moves back
     rebuild = to_rebuild(spark, changes, watermark).distinct().localCheckpoint()
-    rows = new_state_rows(spark, through, watermark, rebuild, lookback).localCheckpoint()
+    rows = new_state_rows(spark, through, watermark, new_mark, rebuild, lookback).localCheckpoint()
     sync_rows(rows, STATE, ["customer_id"], rebuild, compare=False)
-    new_mark = max(through, watermark) if watermark else through
     if new_mark != watermark:   # after the rows: a crash in between only makes the next run redo work
         spark.sql(f"ALTER TABLE {STATE} SET TBLPROPERTIES ('{FOLDED_THROUGH}' = '{new_mark.isoformat()}')")
     return new_mark
@@ -120,9 +118,8 @@ def store_histories(histories: DataFrame, wanted: DataFrame) -> None:
     dts = [r.dt for r in wanted.select("dt").distinct().collect()]
     if not dts:
         return
-    prune = "t.dt IN (" + ", ".join(f"DATE'{d.isoformat()}'" for d in dts) + ")"
     rows = histories.select("customer_id", "dt", *ARRAYS).localCheckpoint()   # computed once, not per MERGE pass
-    sync_rows(rows, HISTORIES, ["customer_id", "dt"], wanted, prune=prune)
+    sync_rows(rows, HISTORIES, ["customer_id", "dt"], wanted, prune=values_in("t.dt", dts))
 
 
 def write_histories(spark: SparkSession, ingest_date: date, watermark: date, lookback: int) -> int:
