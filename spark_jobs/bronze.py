@@ -42,11 +42,12 @@ def load_bronze(spark: SparkSession, settings: Settings, source: Source, ingest_
         F.lit(ingest_date).alias("ingest_date"), "source_file", "record_number", "raw", "header",
         F.sha2("raw", 256).alias("content_hash"),
         F.lit(started).cast("timestamp").alias("loaded_at"),
-    ).cache()
-    records_read = records.count()
-    mirror_slice(records, source.bronze_table, BRONZE_KEY, {"ingest_date": ingest_date}, compare=("content_hash",),
-                 write_options=SPREAD_WRITE)   # one file per read split, so silver parses in parallel
-    records.unpersist()
+    )
+    # Not cached: a first load reads, hashes and writes the landing files in one pass
+    # (counting the records as it goes); a re-run reads them once more to compare.
+    written = mirror_slice(records, source.bronze_table, BRONZE_KEY, {"ingest_date": ingest_date},
+                           compare=("content_hash",), write_options=SPREAD_WRITE)  # one file per read split
+    records_read = written.source_rows
     rows = spark.table(source.bronze_table).where(F.col("ingest_date") == F.lit(ingest_date)).count()
     return RunRecord(source.domain, "bronze", source.name, ingest_date, len(day.files), records_read, rows, started)
 

@@ -6,8 +6,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
+from typing import NamedTuple
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
 # Iceberg's default hash distribution shuffles a write by partition, so a day's rows, which
@@ -64,6 +65,11 @@ class SliceWrite(Enum):
     MERGED = "merged"
 
 
+class SliceResult(NamedTuple):
+    write: SliceWrite
+    source_rows: int      # rows of the source, counted while it was written or compared
+
+
 def _fingerprint(frame: DataFrame, columns: Sequence[str]) -> tuple[int, int]:
     """(rows, order-independent checksum of the given columns)."""
     row = frame.agg(F.count(F.lit(1)), F.coalesce(F.sum(F.xxhash64(*columns).cast("decimal(38,0)")), F.lit(0))).first()
@@ -84,13 +90,14 @@ def values_in(column: str, values: Sequence) -> str:
 
 
 def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_values: Mapping[str, object],
-                 compare: Sequence[str], write_options: Mapping[str, str] | None = None) -> SliceWrite:
+                 compare: Sequence[str], write_options: Mapping[str, str] | None = None) -> SliceResult:
     """Make the rows of ``table`` whose columns equal ``slice_values`` equal to ``source``.
 
     The common cases commit nothing or append: a re-run whose slice already holds the
     same (keys, compare) rows changes nothing (no snapshot), and an empty slice is
-    filled by a plain append. Anything else is a MERGE that updates changed rows,
-    inserts new ones and deletes the slice's rows the source no longer has.
+    filled by a plain append, counted as it is written (one pass over the source).
+    Anything else is a MERGE that updates changed rows, inserts new ones and deletes
+    the slice's rows the source no longer has.
     ``write_options`` are Iceberg write options for the append (e.g. its distribution mode).
     """
     columns = [*keys, *compare]
@@ -98,16 +105,19 @@ def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_value
     for column, value in slice_values.items():
         existing = existing.where(F.col(column) == F.lit(value))
     target_rows, target_sum = _fingerprint(existing, columns)
+    if target_rows == 0:
+        if source.isEmpty():
+            return SliceResult(SliceWrite.UNCHANGED, 0)
+        written = Observation()
+        source.observe(written, F.count(F.lit(1)).alias("rows")).writeTo(table).options(**(write_options or {})).append()
+        return SliceResult(SliceWrite.APPENDED, int(written.get["rows"]))
     source_rows, source_sum = _fingerprint(source, columns)
     if (target_rows, target_sum) == (source_rows, source_sum):
-        return SliceWrite.UNCHANGED
-    if target_rows == 0:
-        source.writeTo(table).options(**(write_options or {})).append()
-        return SliceWrite.APPENDED
+        return SliceResult(SliceWrite.UNCHANGED, source_rows)
     changed = " OR ".join(f"NOT (t.{c} <=> s.{c})" for c in compare)
     target_slice = " AND ".join(f"t.{c} = {_sql_literal(v)}" for c, v in slice_values.items())
-    merge_rows(source, table, keys, update_when=changed, target_slice=target_slice, delete_missing=True)
-    return SliceWrite.MERGED
+    merge_rows(source, table, keys, update_when=changed or None, target_slice=target_slice, delete_missing=True)
+    return SliceResult(SliceWrite.MERGED, source_rows)
 
 
 def sync_rows(desired: DataFrame, table: str, keys: Sequence[str], scope: DataFrame,

@@ -103,6 +103,10 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": str(settings.shuffle_partitions),
         "spark.sql.adaptive.enabled": "true",
+        # Landing files are read in 16 MB splits (Spark's default is up to 128 MB): a day of
+        # text is then read, hashed and written to bronze by every core, as files silver
+        # can again split between cores.
+        "spark.sql.files.maxPartitionBytes": str(16 * 1024 * 1024),
         "spark.ui.showConsoleProgress": "false",
     })
     conf.update(_catalog_conf(settings))

@@ -17,7 +17,6 @@ from pyspark.sql.types import StringType, StructField, StructType
 NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 # Accepted instants: ISO with T (zone Z, +HH:MM, +HHMM or none) or a space (no zone); optional fraction.
 TIMESTAMP_SHAPE = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?| \d{2}:\d{2}:\d{2}(\.\d{1,9})?)$"
-TIMESTAMP_PARTS = r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$"
 DATE_SHAPE = r"^\d{4}-\d{2}-\d{2}$"
 WHITESPACE = " \t\r\n"
 EXACT = "decimal(38,10)"
@@ -44,19 +43,13 @@ def money(amount: Column) -> Column:
 def utc_timestamp(col: str | Column) -> Column:
     """UTC timestamp of an accepted layout (fraction kept to microseconds), else null.
 
-    The regex admits only the spec's shapes; the instant is then spelt in one canonical
-    layout so a single ``to_timestamp`` pattern parses it and rejects impossible values
-    (month 13, Feb 30, +99:00) as null.
+    The regex admits only the spec's shapes (Spark's cast alone would also take a bare
+    date or a missing seconds field); Spark's own timestamp cast then reads the instant
+    and its zone (``Z``, ``+HH:MM``, ``+HHMM``; none = the session zone, UTC) and turns impossible values
+    (month 13, Feb 30, +99:00) into null.
     """
     value = text(col)
-    date = F.regexp_extract(value, TIMESTAMP_PARTS, 1)
-    clock = F.regexp_extract(value, TIMESTAMP_PARTS, 2)
-    fraction = F.rpad(F.substring(F.regexp_extract(value, TIMESTAMP_PARTS, 3), 1, 6), 6, "0")
-    zone = F.regexp_extract(value, TIMESTAMP_PARTS, 4)
-    offset = (F.when(zone.isin("", "Z"), F.lit("+00:00"))
-              .otherwise(F.concat(F.substring(zone, 1, 3), F.lit(":"), F.substring(zone, -2, 2))))
-    canonical = F.concat(date, F.lit(" "), clock, F.lit("."), fraction, offset)
-    return F.when(value.rlike(TIMESTAMP_SHAPE), F.to_timestamp(canonical, "yyyy-MM-dd HH:mm:ss.SSSSSSXXX"))
+    return F.when(value.rlike(TIMESTAMP_SHAPE), value.cast("timestamp"))
 
 
 def iso_date(col: str | Column) -> Column:
