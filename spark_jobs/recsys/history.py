@@ -34,6 +34,10 @@ ACTIONS, CHANGES = "silver.recsys_actions", "silver.recsys_action_changes"
 FOLDED_THROUGH = "shoplake.folded-through"
 BROADCAST_CUSTOMERS = 2_000_000   # a day's actions of more customers are joined by shuffle
 COMPACT_AFTER_MERGES = 7          # a week of daily MERGEs whose delete files every read applies
+# When at least this share of the state's rows changes (most customers acted), rewriting
+# the table costs about half a MERGE (measured 4.8 s vs 9.5 s at 50 k rows) and leaves no
+# delete files for later reads to apply; a MERGE stays cheaper when few rows change.
+REWRITE_SHARE = 0.5
 
 
 def folded_through(spark: SparkSession) -> date | None:
@@ -71,13 +75,26 @@ def new_state_rows(spark: SparkSession, through: date, watermark: date | None, u
     return fold(spark.table(STATE), new, lookback, broadcast=few).unionByName(rebuilt)
 
 
+def write_state(spark: SparkSession, rows: DataFrame, rebuild: DataFrame, table: str = STATE) -> None:
+    """The state's rows of ``rows``' customers become ``rows``; rebuilt customers left without
+    actions lose their row. A MERGE when few rows change, else one rewrite of the table."""
+    state = spark.table(table)
+    total, changed = state.count(), rows.count()
+    if total == 0 or changed < REWRITE_SHARE * total:
+        sync_rows(rows, table, ["customer_id"], rebuild, compare=False)
+        return
+    replaced = rows.select("customer_id").unionByName(rebuild.select("customer_id"))
+    kept = state.join(replaced, "customer_id", "left_anti")
+    kept.unionByName(rows.select(*state.columns)).writeTo(table).overwrite(F.lit(True))
+
+
 def advance_state(spark: SparkSession, through: date, changes: DataFrame, lookback: int) -> date:
     """Fold every action dated <= ``through`` into the state; returns the new watermark."""
     watermark = folded_through(spark)
     new_mark = max(through, watermark) if watermark else through   # the state never moves back
     rebuild = to_rebuild(spark, changes, watermark).distinct().localCheckpoint()
     rows = new_state_rows(spark, through, watermark, new_mark, rebuild, lookback).localCheckpoint()
-    sync_rows(rows, STATE, ["customer_id"], rebuild, compare=False)
+    write_state(spark, rows, rebuild)
     if new_mark != watermark:   # after the rows: a crash in between only makes the next run redo work
         spark.sql(f"ALTER TABLE {STATE} SET TBLPROPERTIES ('{FOLDED_THROUGH}' = '{new_mark.isoformat()}')")
     return new_mark
@@ -86,10 +103,12 @@ def advance_state(spark: SparkSession, through: date, changes: DataFrame, lookba
 def compact_state(spark: SparkSession, table: str = STATE) -> bool:
     """Rewrite the state once daily MERGEs have left enough delete files that reading them
     costs more than a rewrite (the same rows are updated day after day): every data file
-    into fresh ones, then the position deletes, which now point at no file and vanish."""
-    merges = spark.sql(f"""SELECT count(*) FROM {table}.snapshots WHERE operation IN ('overwrite', 'delete')
-        AND committed_at > coalesce((SELECT max(committed_at) FROM {table}.snapshots WHERE operation = 'replace'),
-                                    TIMESTAMP'1970-01-01 00:00:00')""").first()[0]
+    into fresh ones, then the position deletes, which now point at no file and vanish.
+    Counted: snapshots since the table last held no delete file (a rewrite of the whole
+    state, or the last compaction, starts the count again)."""
+    merges = spark.sql(f"""SELECT count(*) FROM {table}.snapshots WHERE committed_at > coalesce(
+        (SELECT max(committed_at) FROM {table}.snapshots WHERE summary['total-delete-files'] = '0'),
+        TIMESTAMP'1970-01-01 00:00:00')""").first()[0]
     if merges < COMPACT_AFTER_MERGES:
         return False
     for procedure in ("rewrite_data_files", "rewrite_position_delete_files"):
