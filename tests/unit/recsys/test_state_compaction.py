@@ -1,17 +1,15 @@
 """Compaction of the per-customer history rows (spark_jobs/recsys/history.py)."""
 from __future__ import annotations
 
+from state_support import create_item_history_table
+
 TABLE = "silver.test_compacted_history"
 
 
 def test_compaction_drops_delete_files_and_keeps_the_rows(spark):
     from spark_jobs.recsys.history import COMPACT_AFTER_MERGES, compact_state
 
-    spark.sql(f"DROP TABLE IF EXISTS {TABLE}")
-    spark.sql(f"""CREATE TABLE {TABLE} (customer_id BIGINT, item_ids ARRAY<INT>) USING iceberg
-                  TBLPROPERTIES ('format-version' = '2', 'write.merge.mode' = 'merge-on-read',
-                                 'write.update.mode' = 'merge-on-read', 'write.delete.mode' = 'merge-on-read')""")
-    spark.sql(f"INSERT INTO {TABLE} SELECT id, array(CAST(id AS INT)) FROM range(1, 21)")
+    create_item_history_table(spark, TABLE)
     assert not compact_state(spark, TABLE)
     for day in range(COMPACT_AFTER_MERGES):   # one MERGE a day, each updating two customers
         assert not compact_state(spark, TABLE)

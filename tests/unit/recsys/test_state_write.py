@@ -3,18 +3,16 @@ from __future__ import annotations
 
 import pytest
 
+from state_support import create_item_history_table
+
 TABLE = "silver.test_state_write"
 SCHEMA = "customer_id bigint, item_ids array<int>"
 
 
 @pytest.fixture()
 def state(spark):
-    """Ten customers, customer c holding [c]."""
-    spark.sql(f"DROP TABLE IF EXISTS {TABLE}")
-    spark.sql(f"""CREATE TABLE {TABLE} (customer_id BIGINT, item_ids ARRAY<INT>) USING iceberg
-                  TBLPROPERTIES ('format-version' = '2', 'write.merge.mode' = 'merge-on-read',
-                                 'write.update.mode' = 'merge-on-read', 'write.delete.mode' = 'merge-on-read')""")
-    spark.sql(f"INSERT INTO {TABLE} SELECT id, array(CAST(id AS INT)) FROM range(1, 11)")
+    """Twenty customers, customer c holding [c]."""
+    create_item_history_table(spark, TABLE)
     yield TABLE
     spark.sql(f"DROP TABLE {TABLE}")
 
@@ -28,14 +26,14 @@ def delete_files(spark) -> int:
 
 
 def expected(changes: dict[int, list[int]], dropped: set[int]) -> dict[int, list[int]]:
-    rows = {c: [c] for c in range(1, 11) if c not in dropped}
+    rows = {c: [c] for c in range(1, 21) if c not in dropped}
     rows.update(changes)
     return rows
 
 
 @pytest.mark.parametrize("changes, path", [
-    ({2: [20, 2]}, "merge"),                                                      # 1 of 10 rows: MERGE
-    ({c: [c * 10, c] for c in range(1, 8)} | {11: [110]}, "rewrite"),              # 8 rows: one rewrite
+    ({2: [20, 2]}, "merge"),                                                      # 1 of 20 rows: MERGE
+    ({c: [c * 10, c] for c in range(1, 15)} | {21: [210]}, "rewrite"),             # 15 rows: one rewrite
 ])
 def test_changed_rows_replace_theirs_and_a_rebuilt_customer_without_actions_loses_his(spark, state, changes, path):
     from spark_jobs.recsys.history import write_state
