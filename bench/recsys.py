@@ -134,8 +134,8 @@ def reset_state(spark, snapshot: int) -> None:
 
 
 def ours(spark, shown, snapshot: int):
-    """The recsys.history job's work for dt: fold dt − 1 into the state (MERGE or rewrite), then the
-    histories of the customers shown on dt. Returns the histories frame."""
+    """The recsys.history job's work for dt: fold dt − 1 into the state (MERGE or rewrite),
+    then the histories of the customers shown on dt. Returns the histories frame."""
     from spark_jobs.recsys.fold import lookback_days
     from spark_jobs.recsys.history import advance_state, histories_for
 

@@ -45,8 +45,8 @@ def utc_timestamp(col: str | Column) -> Column:
 
     The regex admits only the spec's shapes (Spark's cast alone would also take a bare
     date or a missing seconds field); Spark's own timestamp cast then reads the instant
-    and its zone (``Z``, ``+HH:MM``, ``+HHMM``; none = the session zone, UTC) and turns impossible values
-    (month 13, Feb 30, +99:00) into null.
+    and its zone (``Z``, ``+HH:MM``, ``+HHMM``; none = the session zone, UTC) and turns
+    impossible values (month 13, Feb 30, +99:00) into null.
     """
     value = text(col)
     return F.when(value.rlike(TIMESTAMP_SHAPE), value.cast("timestamp"))

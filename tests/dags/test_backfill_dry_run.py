@@ -28,14 +28,9 @@ def airflow(tmp_path_factory):
     """Run `airflow <args>` against a migrated private metadata DB with both DAGs serialized."""
     home = tmp_path_factory.mktemp("backfill-airflow")
     env = {
-        **os.environ,
+        **os.environ,   # the DAG/plugin folders and spark_default of tests/conftest.py's pytest_configure
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
-        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-        "AIRFLOW_CONN_SPARK_DEFAULT": '{"conn_type": "spark", "host": "local[1]"}',
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "plugins"), os.environ.get("PYTHONPATH")])),
         "SHOPLAKE_START_DATE": "2026-01-01",  # the default START; pinned so a developer's env can't shift it
         "COLUMNS": "200",
