@@ -27,21 +27,21 @@ def descending(columns: Sequence[str]) -> list[Column]:
     return [F.col(c).desc_nulls_last() for c in columns]
 
 
-def event_versions(valid: DataFrame) -> DataFrame:
+def event_versions(rows: DataFrame) -> DataFrame:
     """One row per (event_id, payload_hash, ingest_date) with the number of copies received.
 
-    Copies of one version share every normalised field; the first copy in file order
-    (file name, then line) is the one whose position is kept.
+    ``rows`` are single records (``copies`` = 1) and/or stored versions (their own
+    ``copies``). Copies of one version share every normalised field; the first copy in
+    file order (file name, then line) is the one kept, with the copies summed. A window
+    rather than a grouping: rows clustered by ``event_id`` (see :func:`resolve_day`)
+    need no further shuffle for this step or for :func:`resolve_events`.
     """
-    payload_columns = [c for c in EVENT_COLUMNS if c not in ("event_id", "payload_hash", "ingest_date",
-                                                                "source_file", "record_number")]
-    grouped = valid.groupBy("event_id", "payload_hash", "ingest_date").agg(
-        F.min(F.struct("source_file", "record_number")).alias("_first"),
-        F.count(F.lit(1)).alias("copies"),
-        *[F.max(c).alias(c) for c in payload_columns],
-    )
-    return grouped.select(*[F.col(f"_first.{c}").alias(c) if c in ("source_file", "record_number") else c
-                            for c in EVENT_COLUMNS], "copies")
+    in_file_order = Window.partitionBy("event_id", "payload_hash", "ingest_date").orderBy(
+        "source_file", "record_number")
+    whole_version = in_file_order.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
+    return (rows.withColumn("_copy", F.row_number().over(in_file_order))
+            .withColumn("copies", F.sum("copies").over(whole_version))
+            .where(F.col("_copy") == 1).select(*EVENT_COLUMNS, "copies"))
 
 
 def resolve_events(versions: DataFrame) -> DataFrame:
@@ -59,6 +59,14 @@ def resolve_events(versions: DataFrame) -> DataFrame:
     with_role = ranked.withColumn("role", role).withColumn(
         "duplicates", F.when(F.col("role") == "duplicate", F.col("copies")).otherwise(F.col("copies") - 1))
     return with_role.withColumn("duplicate_count", F.sum("duplicates").over(by_event)).drop("_rank")
+
+
+def resolve_day(records: DataFrame, stored_versions: DataFrame) -> DataFrame:
+    """:func:`resolve_events` over the day's valid records (one row per copy) and the
+    stored versions of other days of the same events, with one shuffle by event_id."""
+    copies = records.select(*EVENT_COLUMNS, F.lit(1).cast("long").alias("copies"))
+    rows = copies.unionByName(stored_versions.select(*EVENT_COLUMNS, "copies")).repartition("event_id")
+    return resolve_events(event_versions(rows))
 
 
 def event_winners(resolved: DataFrame) -> DataFrame:

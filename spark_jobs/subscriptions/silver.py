@@ -23,7 +23,7 @@ from spark_jobs.run_log import RunRecord, write_run_log
 from spark_jobs.subscriptions import dedup, dq
 from spark_jobs.subscriptions.changed_keys import event_keys, spend_keys, subscription_keys, write_changed_keys
 from spark_jobs.subscriptions.fx import load_fx_rates
-from spark_jobs.subscriptions.parse_events import parse_events
+from spark_jobs.subscriptions.parse_events import EVENT_COLUMNS, parse_events
 from spark_jobs.subscriptions.parse_spend import SPEND_COLUMNS, parse_spend
 from spark_jobs.subscriptions.parse_subscriptions import SUBSCRIPTION_COLUMNS, parse_subscriptions
 
@@ -87,11 +87,14 @@ def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decim
     late = F.col("event_date") < F.date_sub(F.col("ingest_date"), 1)
     valid, counts = parse_and_quarantine(parse_events(bronze_day(spark, "events", ingest_date), rates),
                                          "events", ingest_date, late)
-    day_versions = dedup.event_versions(valid).cache()
-    affected = affected_keys(day_versions, "silver.event_versions", ["event_id"], ingest_date)
-    resolved = dedup.resolve_events(all_versions(day_versions, "silver.event_versions", ["event_id"], affected,
-                                                 ingest_date)).localCheckpoint()
-    held_before = spark.table("silver.event_versions").where(F.col("ingest_date") == F.lit(ingest_date))
+    stored = spark.table("silver.event_versions")
+    held_before = stored.where(F.col("ingest_date") == F.lit(ingest_date))
+    # Keys whose winner may change: today's events, and those this day held before (a re-run
+    # after the bronze slice changed must also recompute the events the day no longer has).
+    touched = valid.select("event_id").unionByName(held_before.select("event_id"))
+    others = stored.where(F.col("ingest_date") != F.lit(ingest_date)).join(touched, "event_id", "left_semi")
+    resolved = dedup.resolve_day(valid, others).localCheckpoint()
+    affected = resolved.select("event_id").unionByName(held_before.select("event_id")).distinct().localCheckpoint()
     # A day's events mostly share one month partition: spread the write so that silver,
     # gold and the scan read silver.events in parallel rather than from one file.
     with spread_writes(spark):
@@ -100,6 +103,7 @@ def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decim
     existing_conflicts = spark.table("silver.event_conflicts").join(affected, "event_id", "left_semi")
     sync_rows(dedup.event_conflicts(resolved), "silver.event_conflicts",
               ["event_id", "payload_hash", "ingest_date"], existing_conflicts)
+    day_versions = resolved.where(F.col("ingest_date") == F.lit(ingest_date)).select(*EVENT_COLUMNS, "copies")
     mirror_slice(day_versions, "silver.event_versions", ("event_id", "payload_hash", "ingest_date"),
                  {"ingest_date": ingest_date}, compare=("copies", "source_file", "record_number", "amount_usd"),
                  write_options=SPREAD_WRITE)

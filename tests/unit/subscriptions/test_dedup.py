@@ -3,6 +3,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from pyspark.sql import functions as F
 
 from silver_support import one_shuffle_partition  # noqa: F401 (autouse fixture)
 from spark_jobs.subscriptions import dedup
@@ -23,9 +24,13 @@ def copy(payload: str, day: int, version: int = 2, amount: str = "10.00", line: 
             None, None, payload, date(2026, 1, day), f"events-{day}.ndjson", line)
 
 
+def no_stored_versions(records):
+    return records.limit(0).withColumn("copies", F.lit(1).cast("long"))
+
+
 def resolve(spark, copies):
     valid = spark.createDataFrame(copies, EVENT_SCHEMA)
-    rows = dedup.resolve_events(dedup.event_versions(valid)).collect()
+    rows = dedup.resolve_day(valid, no_stored_versions(valid)).collect()
     return {(r["payload_hash"], r["ingest_date"].day): r for r in rows}
 
 
@@ -77,9 +82,21 @@ def test_a_losing_version_received_on_two_days_is_two_conflicts(spark):
     assert winner(resolved)["duplicate_count"] == 1   # the second copy of B on day 2
 
 
+def test_stored_versions_of_other_days_are_ranked_with_the_days_copies(spark):
+    today = spark.createDataFrame([copy("A", 3, line=2), copy("A", 3, line=1)], EVENT_SCHEMA)
+    stored = spark.createDataFrame([copy("A", 1, line=7), copy("B", 2, line=4)], EVENT_SCHEMA)
+    stored = stored.withColumn("copies", F.when(F.col("payload_hash") == "A", 4).otherwise(1).cast("long"))
+    rows = {(r["payload_hash"], r["ingest_date"].day): r for r in dedup.resolve_day(today, stored).collect()}
+    assert set(rows) == {("A", 3), ("A", 1), ("B", 2)}
+    assert (rows[("A", 3)]["role"], rows[("A", 3)]["copies"], rows[("A", 3)]["record_number"]) == ("winner", 2, 1)
+    assert (rows[("A", 1)]["role"], rows[("A", 1)]["copies"]) == ("duplicate", 4)
+    assert rows[("B", 2)]["role"] == "conflict"
+    assert rows[("A", 3)]["duplicate_count"] == 1 + 4
+
+
 def test_event_tables_split_winners_and_conflicts(spark):
     valid = spark.createDataFrame([copy("A", 1), copy("B", 2)], EVENT_SCHEMA)
-    resolved = dedup.resolve_events(dedup.event_versions(valid))
+    resolved = dedup.resolve_day(valid, no_stored_versions(valid))
     assert dedup.event_winners(resolved).columns == [*EVENT_COLUMNS, "duplicate_count"]
     assert [r["payload_hash"] for r in dedup.event_conflicts(resolved).collect()] == ["A"]
 
