@@ -12,11 +12,15 @@ from datetime import date
 
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
+from pyspark.sql.types import IntegerType, StringType, StructField, StructType
 
 from spark_jobs.config import is_s3
+from spark_jobs.local_rows import local_frame
 from spark_jobs.storage import local_path
 
 RECORD_COLUMNS = ("source_file", "record_number", "raw", "header")
+RECORD_SCHEMA = StructType([StructField("source_file", StringType()), StructField("record_number", IntegerType()),
+                            StructField("raw", StringType()), StructField("header", StringType())])
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def _whole_files(spark: SparkSession, files: list[str]) -> DataFrame:
 
 
 def _file_name() -> F.Column:
-    return F.element_at(F.split(F.input_file_name(), "/"), -1)
+    return F.substring_index(F.input_file_name(), "/", -1)
 
 
 def _numbered_lines(spark: SparkSession, files: list[str]) -> DataFrame:
@@ -84,11 +88,13 @@ def _numbered_lines(spark: SparkSession, files: list[str]) -> DataFrame:
     lines = spark.read.option("lineSep", "\n").text(files).select(
         _file_name().alias("source_file"), F.col("_metadata.file_block_start").alias("_block"),
         F.monotonically_increasing_id().alias("_id"), F.regexp_replace("value", "\r\\z", "").alias("raw"))
-    # One small row per split: where its numbering starts within its file.
+    # One small row per split: where its numbering starts within its file. Computed here,
+    # once: left lazy, every action on the records (a check, then the write) would read
+    # the files once more to recompute it.
     splits = lines.groupBy("source_file", "_block").agg(F.min("_id").alias("_first_id"),
                                                         F.count(F.lit(1)).alias("_lines"))
     earlier = Window.partitionBy("source_file").orderBy("_block").rowsBetween(Window.unboundedPreceding, -1)
-    splits = splits.withColumn("_before", F.coalesce(F.sum("_lines").over(earlier), F.lit(0)))
+    splits = splits.withColumn("_before", F.coalesce(F.sum("_lines").over(earlier), F.lit(0))).localCheckpoint()
     numbered = lines.join(F.broadcast(splits), ["source_file", "_block"])
     return numbered.select("source_file",
                            (F.col("_before") + F.col("_id") - F.col("_first_id") + 1).cast("int").alias("record_number"),
@@ -156,5 +162,5 @@ READERS = {
 def read_records(spark: SparkSession, day: LandingDay, fmt: str) -> DataFrame:
     """The day's records in the source's format, or an empty frame when nothing arrived."""
     if not day.arrived:
-        return spark.createDataFrame([], "source_file string, record_number int, raw string, header string")
+        return local_frame(spark, [], RECORD_SCHEMA)
     return READERS[fmt](spark, day.files).select(*RECORD_COLUMNS)

@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 
 from pyspark.sql import SparkSession
 
+from spark_jobs.local_rows import local_frame
 from spark_jobs.merge import merge_rows
 
 
@@ -31,5 +32,5 @@ def write_run_log(spark: SparkSession, records: list[RunRecord]) -> None:
     finished = datetime.now(timezone.utc).replace(tzinfo=None)
     rows = [(r.domain, r.stage, r.source, r.ingest_date, run_id, r.files, r.records_read,
              r.rows_in_table, r.reconciled, r.started_at, finished) for r in records]
-    frame = spark.createDataFrame(rows, spark.table("ops.run_log").schema)
+    frame = local_frame(spark, rows, spark.table("ops.run_log").schema)
     merge_rows(frame, "ops.run_log", keys=("domain", "stage", "source", "ingest_date"))

@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from spark_jobs.local_rows import local_frame
 from spark_jobs.merge import mirror_slice
 
 DQ_TABLE = "ops.dq_metrics"
@@ -89,7 +90,7 @@ def write_metrics(spark: SparkSession, domain: str, ingest_date: date, rows: lis
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     run_id = spark.sparkContext.applicationId
     data = [(domain, ingest_date, m, d, v, run_id, now) for m, d, v in rows]
-    frame = spark.createDataFrame(data, spark.table(DQ_TABLE).schema)
+    frame = local_frame(spark, data, spark.table(DQ_TABLE).schema)
     mirror_slice(frame, DQ_TABLE, DQ_KEY, {"domain": domain, "ingest_date": ingest_date}, compare=("value",))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 
 from spark_jobs.config import PROJECT_ROOT
+from spark_jobs.local_rows import local_frame
 from spark_jobs.merge import merge_rows
 
 FX_CSV = PROJECT_ROOT / "reference" / "fx_rates.csv"
@@ -38,7 +39,7 @@ def load_fx_rates(spark: SparkSession, path: Path = FX_CSV) -> dict[str, Decimal
     stored = {(r["currency"], r["rate_to_usd"], r["version"]) for r in spark.table(FX_TABLE).collect()}
     if stored == set(rows):     # the usual case: nothing to commit
         return current_rates(rows)
-    frame = spark.createDataFrame(rows, spark.table(FX_TABLE).schema)
+    frame = local_frame(spark, rows, spark.table(FX_TABLE).schema)
     merge_rows(frame, FX_TABLE, ("currency", "version"), update_when="t.rate_to_usd <> s.rate_to_usd",
                target_slice="true", delete_missing=True)
     return current_rates(rows)
