@@ -18,9 +18,9 @@ from spark_jobs.config import is_s3
 from spark_jobs.local_rows import local_frame
 from spark_jobs.storage import local_path
 
-RECORD_COLUMNS = ("source_file", "record_number", "raw", "header")
 RECORD_SCHEMA = StructType([StructField("source_file", StringType()), StructField("record_number", IntegerType()),
                             StructField("raw", StringType()), StructField("header", StringType())])
+RECORD_COLUMNS = tuple(RECORD_SCHEMA.names)
 
 
 @dataclass(frozen=True)

@@ -56,20 +56,31 @@ def parse_and_quarantine(parsed: DataFrame, source: str, ingest_date: date,
     return valid, counts
 
 
+def held_versions(spark: SparkSession, versions_table: str, ingest_date: date) -> DataFrame:
+    """The versions this ingest date stored on its last run. Their keys are recomputed too:
+    a re-run after the bronze slice changed must also recompute keys the day no longer
+    has. Only read before the day's versions are written."""
+    return spark.table(versions_table).where(F.col("ingest_date") == F.lit(ingest_date))
+
+
+def other_days_versions(spark: SparkSession, versions_table: str, keys: list[str], touched: DataFrame,
+                        ingest_date: date) -> DataFrame:
+    """Stored versions of the ``touched`` keys received on other ingest dates."""
+    return (spark.table(versions_table).where(F.col("ingest_date") != F.lit(ingest_date))
+            .join(touched, keys, "left_semi"))
+
+
 def affected_keys(day_keys: DataFrame, versions_table: str, keys: list[str], ingest_date: date) -> DataFrame:
-    """Keys of the day's valid records plus keys this day held before (a re-run after the
-    bronze slice changed must also recompute keys the day no longer has). Only read
-    before the day's versions are written: the versions are materialised first."""
-    before = day_keys.sparkSession.table(versions_table).where(F.col("ingest_date") == F.lit(ingest_date))
+    """Keys of the day's valid records plus the keys of :func:`held_versions`, cached: read
+    before the day's versions are written."""
+    before = held_versions(day_keys.sparkSession, versions_table, ingest_date)
     return day_keys.select(*keys).unionByName(before.select(*keys)).distinct().cache()
 
 
 def all_versions(day_versions: DataFrame, versions_table: str, keys: list[str], affected: DataFrame,
                  ingest_date: date) -> DataFrame:
     """Every known version of the affected keys: other days' stored ones plus today's."""
-    others = (day_versions.sparkSession.table(versions_table)
-              .where(F.col("ingest_date") != F.lit(ingest_date))
-              .join(affected, keys, "left_semi"))
+    others = other_days_versions(day_versions.sparkSession, versions_table, keys, affected, ingest_date)
     return others.unionByName(day_versions.select(*others.columns))
 
 
@@ -87,12 +98,10 @@ def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decim
     late = F.col("event_date") < F.date_sub(F.col("ingest_date"), 1)
     valid, counts = parse_and_quarantine(parse_events(bronze_day(spark, "events", ingest_date), rates),
                                          "events", ingest_date, late)
-    stored = spark.table("silver.event_versions")
-    held_before = stored.where(F.col("ingest_date") == F.lit(ingest_date))
-    # Keys whose winner may change: today's events, and those this day held before (a re-run
-    # after the bronze slice changed must also recompute the events the day no longer has).
+    held_before = held_versions(spark, "silver.event_versions", ingest_date)
+    # Keys whose winner may change; not made distinct: the semi-join does not need it.
     touched = valid.select("event_id").unionByName(held_before.select("event_id"))
-    others = stored.where(F.col("ingest_date") != F.lit(ingest_date)).join(touched, "event_id", "left_semi")
+    others = other_days_versions(spark, "silver.event_versions", ["event_id"], touched, ingest_date)
     resolved = dedup.resolve_day(valid, others).localCheckpoint()
     affected = resolved.select("event_id").unionByName(held_before.select("event_id")).distinct().localCheckpoint()
     # A day's events mostly share one month partition: spread the write so that silver,
