@@ -89,9 +89,16 @@ def values_in(column: str, values: Sequence) -> str:
     return f"{column} IN ({', '.join(_sql_literal(v) for v in values)})"
 
 
+def _slice_predicate(column: str, value) -> str:
+    """``t.column = value``, or ``t.column IN (...)`` for a tuple of values."""
+    return values_in(f"t.{column}", value) if isinstance(value, tuple) else f"t.{column} = {_sql_literal(value)}"
+
+
 def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_values: Mapping[str, object],
                  compare: Sequence[str], write_options: Mapping[str, str] | None = None) -> SliceResult:
     """Make the rows of ``table`` whose columns equal ``slice_values`` equal to ``source``.
+
+    A tuple as a slice value means any of its values (one slice over several sources).
 
     The common cases commit nothing or append: a re-run whose slice already holds the
     same (keys, compare) rows changes nothing (no snapshot), and an empty slice is
@@ -103,7 +110,7 @@ def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_value
     columns = [*keys, *compare]
     existing = source.sparkSession.table(table)
     for column, value in slice_values.items():
-        existing = existing.where(F.col(column) == F.lit(value))
+        existing = existing.where(F.col(column).isin(*value) if isinstance(value, tuple) else F.col(column) == F.lit(value))
     target_rows, target_sum = _fingerprint(existing, columns)
     if target_rows == 0:
         if source.isEmpty():
@@ -115,7 +122,7 @@ def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_value
     if (target_rows, target_sum) == (source_rows, source_sum):
         return SliceResult(SliceWrite.UNCHANGED, source_rows)
     changed = " OR ".join(f"NOT (t.{c} <=> s.{c})" for c in compare)
-    target_slice = " AND ".join(f"t.{c} = {_sql_literal(v)}" for c, v in slice_values.items())
+    target_slice = " AND ".join(_slice_predicate(c, v) for c, v in slice_values.items())
     merge_rows(source, table, keys, update_when=changed or None, target_slice=target_slice, delete_missing=True)
     return SliceResult(SliceWrite.MERGED, source_rows)
 

@@ -2,11 +2,13 @@
 
 A parser returns its rows with a ``reason`` column (null = valid). :func:`split` turns
 that into valid rows and rejected rows; :func:`quarantine` MERGEs the rejected rows of
-one (domain, source, ingest_date) into ``quarantine.records`` so the slice always
-matches the latest run: re-running a day after a parser fix clears rows that now pass.
+one ingest date of a domain's sources into ``quarantine.records`` so each source's
+slice always matches the latest run: re-running a day after a parser fix clears rows
+that now pass. All sources of a stage are written together: one commit, not one each.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timezone
 
 from pyspark.sql import DataFrame
@@ -25,14 +27,17 @@ def split(parsed: DataFrame, reason_column: str = "reason") -> tuple[DataFrame, 
     return valid, rejected
 
 
-def quarantine(rejected: DataFrame, domain: str, source: str, ingest_date: date) -> None:
-    """Store one ingest date's rejected records of a source (needs source_file,
-    record_number, raw, reason columns); replaces that slice's earlier rows."""
+def quarantine(rejected: Mapping[str, DataFrame], domain: str, ingest_date: date) -> None:
+    """Store one ingest date's rejected records of the given sources (``{source: rows}``,
+    rows with source_file, record_number, raw, reason); replaces their earlier rows."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    rows = rejected.select(
-        F.lit(domain).alias("domain"), F.lit(source).alias("source"), F.lit(ingest_date).alias("ingest_date"),
-        "source_file", F.col("record_number").cast("int").alias("record_number"), "raw", "reason",
-        F.lit(now).cast("timestamp").alias("quarantined_at"),
-    )
+    rows = None
+    for source, frame in rejected.items():
+        part = frame.select(
+            F.lit(domain).alias("domain"), F.lit(source).alias("source"), F.lit(ingest_date).alias("ingest_date"),
+            "source_file", F.col("record_number").cast("int").alias("record_number"), "raw", "reason",
+            F.lit(now).cast("timestamp").alias("quarantined_at"),
+        )
+        rows = part if rows is None else rows.unionByName(part)
     mirror_slice(rows, QUARANTINE_TABLE, QUARANTINE_KEY,
-                 {"domain": domain, "source": source, "ingest_date": ingest_date}, compare=("raw", "reason"))
+                 {"domain": domain, "source": tuple(rejected), "ingest_date": ingest_date}, compare=("raw", "reason"))

@@ -39,8 +39,14 @@ def writing_to_audit(spark: SparkSession) -> Iterator[None]:
             spark.conf.set(WAP_BRANCH_CONF, previous)
 
 
+def _iceberg_table(spark: SparkSession, table: str):
+    jvm = spark.sparkContext._jvm
+    return jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, table)
+
+
 def has_audit(spark: SparkSession, table: str) -> bool:
-    return spark.sql(f"SELECT 1 FROM {table}.refs WHERE name = '{AUDIT}'").count() > 0
+    """Whether the table has an audit branch (from its metadata: no query)."""
+    return bool(_iceberg_table(spark, table).refs().containsKey(AUDIT))
 
 
 def read_audit(spark: SparkSession, table: str):
@@ -57,6 +63,5 @@ def fast_forward(spark: SparkSession, table: str) -> tuple[int | None, int | Non
 
 def published_rows(spark: SparkSession, table: str) -> int:
     """Rows in main, from the snapshot summary (no scan)."""
-    jvm = spark.sparkContext._jvm
-    snapshot = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, table).currentSnapshot()
+    snapshot = _iceberg_table(spark, table).currentSnapshot()
     return int(snapshot.summary().get("total-records") or 0) if snapshot is not None else 0

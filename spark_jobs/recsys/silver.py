@@ -52,8 +52,7 @@ def load_actions(spark: SparkSession, ingest_date: date) -> list[RunRecord]:
     # Changes first: they need the slice as it was before this run.
     mirror_slice(changes, CHANGES, ("ingest_date", "customer_id"), {"ingest_date": ingest_date}, ("from_date",))
     mirror_slice(new, ACTIONS, ACTION_KEY, {"ingest_date": ingest_date}, ACTION_COLUMNS[:5])
-    for source, rows in parsed.items():
-        quarantine(split(rows)[1], "recsys", source, ingest_date)
+    quarantine({source: split(rows)[1] for source, rows in parsed.items()}, "recsys", ingest_date)
     read = {s: rows.count() for s, rows in parsed.items()}
     for rows in parsed.values():
         rows.unpersist()
@@ -71,7 +70,7 @@ def load_impressions(spark: SparkSession, ingest_date: date) -> list[RunRecord]:
     mirror_slice(touched.select(F.lit(ingest_date).alias("ingest_date"), "dt", "ranking_id"), IMPRESSION_CHANGES,
                  ("ingest_date", "dt", "ranking_id"), {"ingest_date": ingest_date}, ("dt",))
     mirror_slice(valid.select(*columns), IMPRESSIONS, DELIVERY_KEY, {"ingest_date": ingest_date}, columns[:4])
-    quarantine(rejected, "recsys", "impressions", ingest_date)
+    quarantine({"impressions": rejected}, "recsys", ingest_date)
     records = reconcile(spark, ingest_date, {"impressions": parsed.count()}, IMPRESSIONS, started)
     parsed.unpersist()
     return records

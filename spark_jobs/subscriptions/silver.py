@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from typing import NamedTuple
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -38,14 +39,21 @@ def bronze_day(spark: SparkSession, source: str, ingest_date: date) -> DataFrame
             .where(F.col("ingest_date") == F.lit(ingest_date)))
 
 
-def parse_and_quarantine(parsed: DataFrame, source: str, ingest_date: date,
-                         late: F.Column | None = None) -> tuple[DataFrame, dq.SourceCounts]:
-    """Cache the parsed day, store its rejects, count it; returns (valid rows, counts)."""
+class SourceResult(NamedTuple):
+    """What one source's silver step hands back to :func:`run`."""
+
+    counts: dq.SourceCounts
+    keys: DataFrame          # changed keys for gold (ops.changed_keys rows)
+    rejected: DataFrame      # the day's quarantined records, written with the other sources'
+
+
+def parse_and_count(parsed: DataFrame, source: str, late: F.Column | None = None
+                    ) -> tuple[DataFrame, DataFrame, dq.SourceCounts]:
+    """Cache the parsed day and count it; returns (valid rows, rejected rows, counts)."""
     # Only a rejected record needs its raw text (quarantine keeps it): dropping it from
     # valid rows roughly halves the cached day.
     parsed = parsed.withColumn("raw", F.when(F.col("reason").isNotNull(), F.col("raw"))).cache()
     valid, rejected = split(parsed)
-    quarantine(rejected, DOMAIN, source, ingest_date)
     late = late if late is not None else F.lit(False)
     stats = (parsed.groupBy("reason").agg(F.count(F.lit(1)).alias("n"), F.sum(late.cast("int")).alias("late"),
                                           F.collect_set("source_file").alias("files")).collect())
@@ -53,7 +61,7 @@ def parse_and_quarantine(parsed: DataFrame, source: str, ingest_date: date,
                              bronze_rows=sum(r["n"] for r in stats),
                              quarantined={r["reason"]: r["n"] for r in stats if r["reason"] is not None},
                              late_rows=sum(r["late"] or 0 for r in stats if r["reason"] is None))
-    return valid, counts
+    return valid, rejected, counts
 
 
 def held_versions(spark: SparkSession, versions_table: str, ingest_date: date) -> DataFrame:
@@ -93,11 +101,11 @@ def date_range(frames: list[DataFrame], column: str) -> str | None:
     return None if low is None else f"t.{column} BETWEEN DATE'{low.isoformat()}' AND DATE'{high.isoformat()}'"
 
 
-def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decimal]) -> tuple[dq.SourceCounts, DataFrame]:
+def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decimal]) -> SourceResult:
     """Events of the day → event_versions, silver.events, silver.event_conflicts."""
     late = F.col("event_date") < F.date_sub(F.col("ingest_date"), 1)
-    valid, counts = parse_and_quarantine(parse_events(bronze_day(spark, "events", ingest_date), rates),
-                                         "events", ingest_date, late)
+    valid, rejected, counts = parse_and_count(parse_events(bronze_day(spark, "events", ingest_date), rates),
+                                              "events", late)
     held_before = held_versions(spark, "silver.event_versions", ingest_date)
     # Keys whose winner may change; not made distinct: the semi-join does not need it.
     touched = valid.select("event_id").unionByName(held_before.select("event_id"))
@@ -120,14 +128,15 @@ def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decim
         F.sum((F.col("role") == "winner").cast("int")), F.sum("duplicates"),
         F.sum((F.col("role") == "conflict").cast("int"))).first()
     counts.silver_rows, counts.duplicates, counts.conflicts = (int(v or 0) for v in today)
-    return counts, event_keys(resolved, spark.table("silver.events"))
+    return SourceResult(counts, event_keys(resolved, spark.table("silver.events")), rejected)
 
 
 def silver_latest(parsed: DataFrame, source: str, table: str, keys: list[str], columns: tuple[str, ...],
-                  winners, ingest_date: date) -> tuple[dq.SourceCounts, DataFrame]:
+                  winners, ingest_date: date) -> tuple[dq.SourceCounts, DataFrame, DataFrame]:
     """Sources where the greatest version wins outright (subscriptions, marketing spend):
-    the day's best record per key is its version; silver holds the best of all versions."""
-    valid, counts = parse_and_quarantine(parsed, source, ingest_date)
+    the day's best record per key is its version; silver holds the best of all versions.
+    Returns (counts, every version of the affected keys, rejected rows)."""
+    valid, rejected, counts = parse_and_count(parsed, source)
     day_versions = winners(valid.select(*columns)).cache()
     versions_table = f"{table}_versions"
     affected = affected_keys(day_versions, versions_table, keys, ingest_date)
@@ -139,21 +148,22 @@ def silver_latest(parsed: DataFrame, source: str, table: str, keys: list[str], c
                  compare=[c for c in columns if c not in key_columns])
     counts.silver_rows = best.where(F.col("ingest_date") == F.lit(ingest_date)).count()
     counts.conflicts = counts.valid_rows - counts.silver_rows
-    return counts, versions
+    return counts, versions, rejected
 
 
-def silver_subscriptions(spark, ingest_date, rates) -> tuple[dq.SourceCounts, DataFrame]:
+def silver_subscriptions(spark, ingest_date, rates) -> SourceResult:
     parsed = parse_subscriptions(bronze_day(spark, "subscriptions", ingest_date), rates)
-    counts, versions = silver_latest(parsed, "subscriptions", "silver.subscriptions", ["subscription_id"],
-                                     SUBSCRIPTION_COLUMNS, dedup.subscription_winners, ingest_date)
-    return counts, subscription_keys(versions)
+    counts, versions, rejected = silver_latest(parsed, "subscriptions", "silver.subscriptions", ["subscription_id"],
+                                               SUBSCRIPTION_COLUMNS, dedup.subscription_winners, ingest_date)
+    return SourceResult(counts, subscription_keys(versions), rejected)
 
 
-def silver_spend(spark, ingest_date) -> tuple[dq.SourceCounts, DataFrame]:
+def silver_spend(spark, ingest_date) -> SourceResult:
     parsed = parse_spend(bronze_day(spark, "marketing_spend", ingest_date))
-    counts, versions = silver_latest(parsed, "marketing_spend", "silver.marketing_spend",
-                                     ["spend_date", "channel"], SPEND_COLUMNS, dedup.spend_winners, ingest_date)
-    return counts, spend_keys(versions)
+    counts, versions, rejected = silver_latest(parsed, "marketing_spend", "silver.marketing_spend",
+                                               ["spend_date", "channel"], SPEND_COLUMNS, dedup.spend_winners,
+                                               ingest_date)
+    return SourceResult(counts, spend_keys(versions), rejected)
 
 
 def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
@@ -162,8 +172,9 @@ def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
     rates = load_fx_rates(spark)
     results = [silver_events(spark, ingest_date, rates), silver_subscriptions(spark, ingest_date, rates),
                silver_spend(spark, ingest_date)]
-    write_changed_keys(DOMAIN, ingest_date, [keys for _, keys in results])
-    counts = [c for c, _ in results]
+    quarantine({r.counts.source: r.rejected for r in results}, DOMAIN, ingest_date)
+    write_changed_keys(DOMAIN, ingest_date, [r.keys for r in results])
+    counts = [r.counts for r in results]
     figures = [row for c in counts for row in dq.source_metrics(c)] + dq.event_metrics(counts[0])
     figures += dq.global_metrics(spark)
     dq.write_metrics(spark, DOMAIN, ingest_date, figures)

@@ -35,3 +35,9 @@ def test_no_rows_is_an_empty_frame_of_the_schema(spark):
     frame = local_frame(spark, [], SCHEMA)
     assert frame.columns == SCHEMA.names and frame.count() == 0
     assert frame.schema["amount"].dataType == DecimalType(18, 2)
+
+
+def test_text_with_quotes_and_backslashes_round_trips(spark):
+    schema = StructType([StructField("text", StringType())])
+    texts = ["it's", "back\\slash", "new\nline", "ünï 'q' \\'"]
+    assert [r["text"] for r in local_frame(spark, [(t,) for t in texts], schema).collect()] == texts
