@@ -1,5 +1,6 @@
 """Incremental gold, shared by every domain: run a SQL model, keep only the rows a day
-touched, and MERGE them so the table ends exactly as a from-scratch computation would.
+touched, and MERGE them so the table ends exactly as a from-scratch computation would
+(a table recomputed whole is overwritten instead).
 
 A model is one file ``sql/gold/<domain>/<table>.sql`` that computes the WHOLE table from
 silver (and earlier gold tables), with ``:as_of`` as its only parameter. A run decides
@@ -66,22 +67,24 @@ def _unchanged(frame: DataFrame, keys: Iterable[str]) -> str:
 
 
 def merge_model(spark: SparkSession, model: GoldModel, as_of: date, keys: set | None) -> str:
-    """Recompute ``model`` for the touched ``keys`` (None: all) and MERGE that slice.
+    """Recompute ``model`` for the touched ``keys`` (None: all) and write that slice.
 
+    A slice is MERGEd: its changed rows updated, new ones inserted, vanished ones deleted.
+    A whole table is replaced in one overwrite: for a recomputation of every row, a MERGE
+    would only add a join of the old rows against the new ones.
     Returns how the table was written ("whole", "N keys" or "untouched")."""
     if keys is not None and not keys:
         return "untouched"
     frame = model_frame(spark, model, as_of)
     if keys is None or len(keys) > MAX_SLICE_KEYS:
-        target_slice, how = "true", "whole"
-    else:
-        ordered = sorted(keys)
-        frame = frame.where(F.col(model.slice_key).isin(ordered))
-        target_slice = f"t.{model.slice_key} IN ({', '.join(sql_literal(k) for k in ordered)})"
-        how = f"{len(ordered)} keys"
+        frame.writeTo(model.table).overwrite(F.lit(True))
+        return "whole"
+    ordered = sorted(keys)
+    frame = frame.where(F.col(model.slice_key).isin(ordered))
+    target_slice = f"t.{model.slice_key} IN ({', '.join(sql_literal(k) for k in ordered)})"
     merge_rows(frame, model.table, model.keys, update_when=_unchanged(frame, model.keys),
                target_slice=target_slice, delete_missing=True)
-    return how
+    return f"{len(ordered)} keys"
 
 
 def processed_as_of(spark: SparkSession, domain: str, ingest_date: date) -> date:
