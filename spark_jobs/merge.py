@@ -145,10 +145,12 @@ def sync_rows(desired: DataFrame, table: str, keys: Sequence[str], scope: DataFr
     """
     columns = desired.columns
     deletes = scope.select(*keys).distinct().join(desired.select(*keys), list(keys), "left_anti")
+    # Nothing to write: no MERGE job, no snapshot. Desired rows are checked first: finding
+    # one is cheap, while the deletes need a join of the scope against all of them.
+    if desired.isEmpty() and deletes.isEmpty():
+        return
     source = (desired.withColumn("_delete", F.lit(False))
               .unionByName(deletes.withColumn("_delete", F.lit(True)), allowMissingColumns=True))
-    if source.isEmpty():     # nothing to write: no MERGE job, no snapshot
-        return
     view = f"sync_source_{uuid.uuid4().hex}"
     source.createOrReplaceTempView(view)
     on = " AND ".join([f"t.{k} = s.{k}" for k in keys] + ([f"({prune})"] if prune else []))
