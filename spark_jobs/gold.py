@@ -19,7 +19,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import PROJECT_ROOT
-from spark_jobs.merge import merge_rows
+from spark_jobs.merge import merge_rows, sql_literal
 
 SQL_ROOT = PROJECT_ROOT / "sql" / "gold"
 # Above this many touched keys a slice predicate gets unwieldy and most of the table is
@@ -47,15 +47,6 @@ class GoldModel:
 def model_frame(spark: SparkSession, model: GoldModel, as_of: date) -> DataFrame:
     """The model's full result for ``as_of`` (lazy: filters on it are pushed down)."""
     return spark.sql(model.sql(), args={"as_of": as_of})
-
-
-def sql_literal(value) -> str:
-    if isinstance(value, date):
-        return f"DATE'{value.isoformat()}'"
-    if isinstance(value, int):
-        return str(value)
-    escaped = str(value).replace("\\", "\\\\").replace("'", "\\'")
-    return f"'{escaped}'"
 
 
 def _unchanged(frame: DataFrame, keys: Iterable[str]) -> str:

@@ -17,17 +17,15 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import (BooleanType, DataType, DateType, DecimalType, DoubleType, FloatType, IntegralType,
                                StringType, StructType, TimestampType)
 
-
-def _string(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+from spark_jobs.merge import sql_literal
 
 
-def sql_literal(value, data_type: DataType) -> str:
+def typed_literal(value, data_type: DataType) -> str:
     """``value`` as a Spark SQL literal of ``data_type`` (timestamps are naive UTC)."""
     if value is None:
         return "NULL"
     if isinstance(data_type, StringType):
-        return _string(str(value))
+        return sql_literal(str(value))
     if isinstance(data_type, BooleanType):
         return "true" if value else "false"
     if isinstance(data_type, IntegralType):
@@ -35,13 +33,13 @@ def sql_literal(value, data_type: DataType) -> str:
     if isinstance(data_type, DecimalType):
         return f"{Decimal(value):f}BD"
     if isinstance(data_type, (DoubleType, FloatType)):
-        return f"{float(value)!r}D" if math.isfinite(value) else f"CAST({_string(str(float(value)))} AS DOUBLE)"
+        return f"{float(value)!r}D" if math.isfinite(value) else f"CAST({sql_literal(str(float(value)))} AS DOUBLE)"
     if isinstance(data_type, TimestampType) and isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return f"TIMESTAMP{_string(value.isoformat(sep=' '))}"
+        return f"TIMESTAMP{sql_literal(value.isoformat(sep=' '))}"
     if isinstance(data_type, DateType) and isinstance(value, date):
-        return f"DATE{_string(value.isoformat())}"
+        return sql_literal(value)
     raise TypeError(f"no SQL literal for {value!r} as {data_type.simpleString()}")
 
 
@@ -53,6 +51,6 @@ def local_frame(spark: SparkSession, rows: Sequence[Sequence], schema: StructTyp
     if not rows:
         nulls = ", ".join("NULL" for _ in fields)
         return spark.sql(f"SELECT {columns} FROM VALUES ({nulls}) AS t({names}) WHERE false")
-    values = ", ".join("(" + ", ".join(sql_literal(v, f.dataType) for v, f in zip(row, fields, strict=True)) + ")"
+    values = ", ".join("(" + ", ".join(typed_literal(v, f.dataType) for v, f in zip(row, fields, strict=True)) + ")"
                        for row in rows)
     return spark.sql(f"SELECT {columns} FROM VALUES {values} AS t({names})")

@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 from enum import Enum
 from typing import NamedTuple
 
@@ -76,22 +77,26 @@ def _fingerprint(frame: DataFrame, columns: Sequence[str]) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _sql_literal(value) -> str:
+def sql_literal(value) -> str:
+    """A SQL literal of a key value: a date, a number, or text (quotes and backslashes
+    escaped the way Spark's parser reads them: ``''`` would end one literal and start another)."""
     if isinstance(value, date):
         return f"DATE'{value.isoformat()}'"
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    return repr(value)
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    escaped = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"
 
 
 def values_in(column: str, values: Sequence) -> str:
     """A SQL predicate ``column IN (...)`` over literal values (dates, strings, numbers)."""
-    return f"{column} IN ({', '.join(_sql_literal(v) for v in values)})"
+    return f"{column} IN ({', '.join(sql_literal(v) for v in values)})"
 
 
-def _slice_predicate(column: str, value) -> str:
-    """``t.column = value``, or ``t.column IN (...)`` for a tuple of values."""
-    return values_in(f"t.{column}", value) if isinstance(value, tuple) else f"t.{column} = {_sql_literal(value)}"
+def _slice_predicate(slice_values: Mapping[str, object], alias: str = "") -> str:
+    """``column = value AND ...`` over ``alias``-prefixed columns; a tuple value is ``IN (...)``."""
+    return " AND ".join(values_in(f"{alias}{c}", v) if isinstance(v, tuple) else f"{alias}{c} = {sql_literal(v)}"
+                        for c, v in slice_values.items())
 
 
 def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_values: Mapping[str, object],
@@ -108,9 +113,7 @@ def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_value
     ``write_options`` are Iceberg write options for the append (e.g. its distribution mode).
     """
     columns = [*keys, *compare]
-    existing = source.sparkSession.table(table)
-    for column, value in slice_values.items():
-        existing = existing.where(F.col(column).isin(*value) if isinstance(value, tuple) else F.col(column) == F.lit(value))
+    existing = source.sparkSession.table(table).where(_slice_predicate(slice_values))
     target_rows, target_sum = _fingerprint(existing, columns)
     if target_rows == 0:
         if source.isEmpty():
@@ -122,8 +125,8 @@ def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_value
     if (target_rows, target_sum) == (source_rows, source_sum):
         return SliceResult(SliceWrite.UNCHANGED, source_rows)
     changed = " OR ".join(f"NOT (t.{c} <=> s.{c})" for c in compare)
-    target_slice = " AND ".join(_slice_predicate(c, v) for c, v in slice_values.items())
-    merge_rows(source, table, keys, update_when=changed or None, target_slice=target_slice, delete_missing=True)
+    merge_rows(source, table, keys, update_when=changed or None, target_slice=_slice_predicate(slice_values, "t."),
+               delete_missing=True)
     return SliceResult(SliceWrite.MERGED, source_rows)
 
 
