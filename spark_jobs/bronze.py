@@ -17,6 +17,7 @@ from spark_jobs.config import Settings
 from spark_jobs.landing import list_day, read_records
 from spark_jobs.merge import SPREAD_WRITE, mirror_slice
 from spark_jobs.run_log import RunRecord, write_run_log
+from spark_jobs.side_by_side import run_side_by_side
 
 BRONZE_KEY = ("ingest_date", "source_file", "record_number")
 
@@ -53,8 +54,10 @@ def load_bronze(spark: SparkSession, settings: Settings, source: Source, ingest_
 
 
 def load_sources(spark: SparkSession, settings: Settings, sources: tuple[Source, ...], ingest_date: date) -> None:
-    """A domain's bronze stage: every source of ``ingest_date``, then one run-log entry each."""
-    records = [load_bronze(spark, settings, source, ingest_date) for source in sources]
+    """A domain's bronze stage: every source of ``ingest_date`` (side by side: each writes
+    its own table), then one run-log entry each."""
+    records = run_side_by_side([lambda source=source: load_bronze(spark, settings, source, ingest_date)
+                                for source in sources])
     write_run_log(spark, records)
     for r in records:
         print(f"bronze {r.domain}.{r.source:<16} {ingest_date}  files={r.files}  read={r.records_read}  "

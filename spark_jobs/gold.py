@@ -11,7 +11,8 @@ every row written is a pure function of silver and ``as_of``.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,6 +43,27 @@ class GoldModel:
 
     def sql(self) -> str:
         return (SQL_ROOT / self.domain / f"{self.name}.sql").read_text()
+
+    def reads_gold(self) -> set[str]:
+        """Names of the gold tables the model's SQL reads (they must be built first)."""
+        return set(re.findall(r"\bgold\.(\w+)", self.sql())) - {self.name}
+
+
+def dependency_waves(models: Sequence[GoldModel]) -> list[list[GoldModel]]:
+    """``models`` in waves: each wave reads only gold tables of earlier waves (or none of
+    ``models``), so the models of one wave can be built side by side."""
+    names = {m.name for m in models}
+    built: set[str] = set()
+    waves = []
+    pending = list(models)
+    while pending:
+        wave = [m for m in pending if (m.reads_gold() & names) <= built]
+        if not wave:
+            raise ValueError(f"gold models read each other in a cycle: {sorted(m.name for m in pending)}")
+        waves.append(wave)
+        built |= {m.name for m in wave}
+        pending = [m for m in pending if m not in wave]
+    return waves
 
 
 def model_frame(spark: SparkSession, model: GoldModel, as_of: date) -> DataFrame:

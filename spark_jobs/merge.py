@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -17,21 +16,6 @@ from pyspark.sql import functions as F
 # them is one task too. These options keep the source's partitioning instead: each task
 # writes its own file (fanout: no sort by the partition value), without a shuffle.
 SPREAD_WRITE = {"distribution-mode": "none", "fanout-enabled": "true"}
-DISTRIBUTION_CONF = "spark.sql.iceberg.distribution-mode"
-
-
-@contextmanager
-def spread_writes(spark: SparkSession) -> Iterator[None]:
-    """SQL writes (MERGE) inside keep their source's partitioning, like SPREAD_WRITE."""
-    previous = spark.conf.get(DISTRIBUTION_CONF, None)
-    spark.conf.set(DISTRIBUTION_CONF, "none")
-    try:
-        yield
-    finally:
-        if previous is None:
-            spark.conf.unset(DISTRIBUTION_CONF)
-        else:
-            spark.conf.set(DISTRIBUTION_CONF, previous)
 
 
 def merge_rows(source: DataFrame, table: str, keys: Sequence[str], *, update_when: str | None = None,

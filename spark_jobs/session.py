@@ -42,7 +42,8 @@ def _catalog_conf(settings: Settings) -> dict[str, str]:
         f"{prefix}.catalog-impl": "org.apache.iceberg.jdbc.JdbcCatalog",
         f"{prefix}.uri": settings.catalog_uri,
         f"{prefix}.warehouse": settings.warehouse,
-        # One JDBC connection: SQLite allows one writer, and a job commits serially anyway.
+        # One JDBC connection: SQLite allows one writer, so the steps a job runs side by side
+        # queue for it to commit (a commit is a few milliseconds of catalog work).
         f"{prefix}.clients": "1",
         # V1 adds view support; PyIceberg reads the same tables.
         f"{prefix}.jdbc.schema-version": "V1",

@@ -22,9 +22,10 @@ from datetime import date, timedelta
 from pyspark.sql import SparkSession
 
 from spark_jobs.config import Settings
-from spark_jobs.gold import GoldModel, merge_model, pending_dates, processed_as_of, touched_keys
+from spark_jobs.gold import GoldModel, dependency_waves, merge_model, pending_dates, processed_as_of, touched_keys
 from spark_jobs.quality.domains import GOLD_TABLES, gold_tables
 from spark_jobs.quality.wap import reset_audit, writing_to_audit
+from spark_jobs.side_by_side import run_side_by_side
 from spark_jobs.subscriptions import gold_keys
 
 DOMAIN = "subscriptions"
@@ -83,9 +84,14 @@ def build_gold(spark: SparkSession, ingest_date: date) -> dict[str, str]:
     written = {}
     with writing_to_audit(spark):
         first = gold_keys.first_dates(spark)
-        for model in MODELS:
-            keys = keys_to_recompute(spark, model, as_of, first)
-            written[model.name] = merge_model(spark, model, as_of, keys)
+
+        def build(model: GoldModel) -> str:
+            return merge_model(spark, model, as_of, keys_to_recompute(spark, model, as_of, first))
+
+        # Models of one wave write different tables and read only earlier waves' tables.
+        for wave in dependency_waves(MODELS):
+            written.update(zip((m.name for m in wave), run_side_by_side([lambda m=m: build(m) for m in wave])))
+    written = {m.name: written[m.name] for m in MODELS}
     print(f"gold subscriptions {ingest_date}  as_of={as_of}  ingest dates={', '.join(map(str, dates))}")
     for name, how in written.items():
         print(f"gold {name:<26} {how}")

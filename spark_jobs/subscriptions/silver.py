@@ -18,9 +18,10 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
-from spark_jobs.merge import SPREAD_WRITE, mirror_slice, spread_writes, sync_rows
+from spark_jobs.merge import SPREAD_WRITE, mirror_slice, sync_rows
 from spark_jobs.quarantine import quarantine, split
 from spark_jobs.run_log import RunRecord, write_run_log
+from spark_jobs.side_by_side import run_side_by_side
 from spark_jobs.subscriptions import dedup, dq
 from spark_jobs.subscriptions.changed_keys import event_keys, spend_keys, subscription_keys, write_changed_keys
 from spark_jobs.subscriptions.fx import load_fx_rates
@@ -112,11 +113,11 @@ def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decim
     others = other_days_versions(spark, "silver.event_versions", ["event_id"], touched, ingest_date)
     resolved = dedup.resolve_day(valid, others).localCheckpoint()
     affected = resolved.select("event_id").unionByName(held_before.select("event_id")).distinct().localCheckpoint()
-    # A day's events mostly share one month partition: spread the write so that silver,
-    # gold and the scan read silver.events in parallel rather than from one file.
-    with spread_writes(spark):
-        sync_rows(dedup.event_winners(resolved), "silver.events", ["event_id"], affected,
-                  prune=date_range([resolved, held_before], "event_date"))
+    # The table's write.merge.distribution-mode = none keeps this MERGE's partitioning: a
+    # day's events share one month partition, and silver, gold and the scan then read
+    # silver.events from many files in parallel rather than from one.
+    sync_rows(dedup.event_winners(resolved), "silver.events", ["event_id"], affected,
+              prune=date_range([resolved, held_before], "event_date"))
     existing_conflicts = spark.table("silver.event_conflicts").join(affected, "event_id", "left_semi")
     sync_rows(dedup.event_conflicts(resolved), "silver.event_conflicts",
               ["event_id", "payload_hash", "ingest_date"], existing_conflicts)
@@ -170,8 +171,11 @@ def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
     """Silver for one ingest date: every source, changed keys, DQ figures, run log."""
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     rates = load_fx_rates(spark)
-    results = [silver_events(spark, ingest_date, rates), silver_subscriptions(spark, ingest_date, rates),
-               silver_spend(spark, ingest_date)]
+    # The sources share no table until quarantine: side by side, the small sources' jobs
+    # fill the cores while the events step plans and commits.
+    results = run_side_by_side([lambda: silver_events(spark, ingest_date, rates),
+                                lambda: silver_subscriptions(spark, ingest_date, rates),
+                                lambda: silver_spend(spark, ingest_date)])
     quarantine({r.counts.source: r.rejected for r in results}, DOMAIN, ingest_date)
     write_changed_keys(DOMAIN, ingest_date, [r.keys for r in results])
     counts = [r.counts for r in results]
