@@ -15,6 +15,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import IntegerType, StringType, StructField, StructType
 
 from spark_jobs.config import is_s3
+from spark_jobs.frames import union_all
 from spark_jobs.local_rows import local_frame
 from spark_jobs.storage import local_path
 
@@ -144,10 +145,7 @@ def read_ndjson_or_parquet(spark: SparkSession, files: list[str]) -> DataFrame:
     text = [f for f in files if not f.lower().endswith(".parquet")]
     parts = ([read_ndjson(spark, text).select(*RECORD_COLUMNS)] if text else []) + \
             ([read_parquet_rows(spark, parquet).select(*RECORD_COLUMNS)] if parquet else [])
-    result = parts[0]
-    for part in parts[1:]:
-        result = result.unionByName(part)
-    return result
+    return union_all(parts)
 
 
 READERS = {

@@ -14,6 +14,7 @@ from datetime import date, datetime, timezone
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from spark_jobs.frames import union_all
 from spark_jobs.merge import mirror_slice
 
 QUARANTINE_TABLE = "quarantine.records"
@@ -31,13 +32,10 @@ def quarantine(rejected: Mapping[str, DataFrame], domain: str, ingest_date: date
     """Store one ingest date's rejected records of the given sources (``{source: rows}``,
     rows with source_file, record_number, raw, reason); replaces their earlier rows."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    rows = None
-    for source, frame in rejected.items():
-        part = frame.select(
-            F.lit(domain).alias("domain"), F.lit(source).alias("source"), F.lit(ingest_date).alias("ingest_date"),
-            "source_file", F.col("record_number").cast("int").alias("record_number"), "raw", "reason",
-            F.lit(now).cast("timestamp").alias("quarantined_at"),
-        )
-        rows = part if rows is None else rows.unionByName(part)
+    rows = union_all(frame.select(
+        F.lit(domain).alias("domain"), F.lit(source).alias("source"), F.lit(ingest_date).alias("ingest_date"),
+        "source_file", F.col("record_number").cast("int").alias("record_number"), "raw", "reason",
+        F.lit(now).cast("timestamp").alias("quarantined_at"),
+    ) for source, frame in rejected.items())
     mirror_slice(rows, QUARANTINE_TABLE, QUARANTINE_KEY,
                  {"domain": domain, "source": tuple(rejected), "ingest_date": ingest_date}, compare=("raw", "reason"))

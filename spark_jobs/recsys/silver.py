@@ -16,6 +16,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
+from spark_jobs.frames import union_all
 from spark_jobs.merge import mirror_slice
 from spark_jobs.quarantine import quarantine, split
 from spark_jobs.recsys.parse import ACTION_TYPES, parse_actions, parse_impressions
@@ -43,10 +44,7 @@ def load_actions(spark: SparkSession, ingest_date: date) -> list[RunRecord]:
     """Parse the day's clicks, carts and orders into one action table slice."""
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     parsed = {s: parse_actions(bronze_slice(spark, s, ingest_date), s).cache() for s in ACTION_TYPES}
-    new = None
-    for rows in parsed.values():
-        valid = split(rows)[0].select(*ACTION_COLUMNS)
-        new = valid if new is None else new.unionByName(valid)
+    new = union_all(split(rows)[0].select(*ACTION_COLUMNS) for rows in parsed.values())
     old = spark.table(ACTIONS).where(F.col("ingest_date") == F.lit(ingest_date))
     changes = touched_customers(old, new).select(F.lit(ingest_date).alias("ingest_date"), "customer_id", "from_date")
     # Changes first: they need the slice as it was before this run.

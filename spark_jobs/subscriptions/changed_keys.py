@@ -14,6 +14,7 @@ from datetime import date
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from spark_jobs.frames import union_all
 from spark_jobs.merge import mirror_slice
 
 CHANGED_KEYS = "ops.changed_keys"
@@ -53,11 +54,8 @@ def spend_keys(versions: DataFrame) -> DataFrame:
 
 def write_changed_keys(domain: str, ingest_date: date, keys: list[DataFrame]) -> None:
     """Replace the (domain, ingest_date) slice with the distinct union of ``keys``."""
-    union = keys[0]
-    for frame in keys[1:]:
-        union = union.unionByName(frame)
     # Materialised once: the slice write compares and then appends the rows, and the keys
     # come from a scan of silver.events (refunded purchases) that should not run twice.
-    rows = union.distinct().select(F.lit(domain).alias("domain"), F.lit(ingest_date).alias("ingest_date"),
-                                   "key_type", "key_value").localCheckpoint()
+    rows = union_all(keys).distinct().select(F.lit(domain).alias("domain"), F.lit(ingest_date).alias("ingest_date"),
+                                             "key_type", "key_value").localCheckpoint()
     mirror_slice(rows, CHANGED_KEYS, KEY_COLUMNS, {"domain": domain, "ingest_date": ingest_date}, compare=())

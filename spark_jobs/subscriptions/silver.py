@@ -18,6 +18,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
+from spark_jobs.frames import union_all
 from spark_jobs.merge import SPREAD_WRITE, mirror_slice, sync_rows
 from spark_jobs.quarantine import quarantine, split
 from spark_jobs.run_log import RunRecord, write_run_log
@@ -95,9 +96,7 @@ def all_versions(day_versions: DataFrame, versions_table: str, keys: list[str], 
 
 def date_range(frames: list[DataFrame], column: str) -> str | None:
     """A target predicate covering every ``column`` value of ``frames`` (None if empty)."""
-    dates = frames[0].select(column)
-    for frame in frames[1:]:
-        dates = dates.unionByName(frame.select(column))
+    dates = union_all(frame.select(column) for frame in frames)
     low, high = dates.agg(F.min(column), F.max(column)).first()
     return None if low is None else f"t.{column} BETWEEN DATE'{low.isoformat()}' AND DATE'{high.isoformat()}'"
 
