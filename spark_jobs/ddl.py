@@ -2,9 +2,13 @@
 
 Every file is ``CREATE TABLE IF NOT EXISTS``, so applying the directory twice is the
 same as applying it once: existing tables, their data and snapshots are left alone.
+Only their declared TBLPROPERTIES are brought up to date: a property changed in a file
+(e.g. a write distribution mode) reaches lakes created before the change. A property
+removed from a file is left as it is: an operator may have set it on purpose.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -12,6 +16,8 @@ from pyspark.sql import SparkSession
 from spark_jobs.config import NAMESPACES, PROJECT_ROOT
 
 DDL_ROOT = PROJECT_ROOT / "iceberg_ddl"
+PROPERTIES_CLAUSE = re.compile(r"TBLPROPERTIES\s*\((.*?)\)\s*$", re.S | re.I)
+PROPERTY = re.compile(r"'([^']+)'\s*=\s*'([^']*)'")
 
 
 def ddl_files(root: Path = DDL_ROOT) -> list[Path]:
@@ -23,12 +29,35 @@ def strip_comments(sql: str) -> str:
     return "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--")).strip()
 
 
+def declared_properties(sql: str) -> dict[str, str]:
+    """The ``TBLPROPERTIES ('key' = 'value', ...)`` a table's DDL ends with."""
+    clause = PROPERTIES_CLAUSE.search(sql)
+    return dict(PROPERTY.findall(clause.group(1))) if clause else {}
+
+
+def update_properties(spark: SparkSession, table: str, declared: dict[str, str]) -> dict[str, str]:
+    """Set the declared properties the table lacks or holds another value of; returns them.
+    An up-to-date table is not touched (no new metadata version)."""
+    current = {row.key: row.value for row in spark.sql(f"SHOW TBLPROPERTIES {table}").collect()}
+    stale = {key: value for key, value in declared.items() if current.get(key) != value}
+    if stale:
+        assignments = ", ".join(f"'{key}' = '{value}'" for key, value in stale.items())
+        spark.sql(f"ALTER TABLE {table} SET TBLPROPERTIES ({assignments})")
+    return stale
+
+
 def apply_ddl(spark: SparkSession, root: Path = DDL_ROOT) -> list[str]:
-    """Create missing namespaces and tables; returns the table names the files define."""
+    """Create missing namespaces and tables and update declared properties; returns the
+    table names the files define."""
     for namespace in NAMESPACES:
         spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {namespace}")
     tables = []
     for path in ddl_files(root):
-        spark.sql(strip_comments(path.read_text()))
-        tables.append(f"{path.parent.name}.{path.stem}")
+        sql = strip_comments(path.read_text())
+        table = f"{path.parent.name}.{path.stem}"
+        spark.sql(sql)
+        stale = update_properties(spark, table, declared_properties(sql))
+        if stale:
+            print(f"ddl: {table}: properties updated to the DDL file: {stale}", flush=True)
+        tables.append(table)
     return tables

@@ -1,6 +1,6 @@
 """Applying iceberg_ddl twice is the same as applying it once."""
 from spark_jobs.config import NAMESPACES
-from spark_jobs.ddl import apply_ddl, ddl_files
+from spark_jobs.ddl import apply_ddl, ddl_files, declared_properties, strip_comments
 
 
 def _state(spark, tables):
@@ -33,3 +33,21 @@ def test_tables_are_format_version_2_with_commit_retries(spark):
         props = {r.key: r.value for r in spark.sql(f"SHOW TBLPROPERTIES {table}").collect()}
         assert props.get("format-version") == "2", table
         assert int(props.get("commit.retry.num-retries", "0")) >= 4, table
+
+
+def test_declared_properties_are_read_from_the_ddl_text():
+    sql = strip_comments(ddl_files()[0].read_text())
+    assert declared_properties(sql)["format-version"] == "2"
+    assert declared_properties("CREATE TABLE t (a INT) USING iceberg") == {}
+
+
+def test_a_property_changed_in_the_ddl_reaches_an_existing_table(spark):
+    """A lake created before a DDL change (here: the old hash distribution of silver.events)
+    gets the file's value on the next apply, and its data is left alone."""
+    apply_ddl(spark)
+    spark.sql("ALTER TABLE silver.events SET TBLPROPERTIES ('write.merge.distribution-mode' = 'hash')")
+    snapshots = spark.sql("SELECT count(*) FROM silver.events.snapshots").first()[0]
+    apply_ddl(spark)
+    props = {r.key: r.value for r in spark.sql("SHOW TBLPROPERTIES silver.events").collect()}
+    assert props["write.merge.distribution-mode"] == "none"
+    assert spark.sql("SELECT count(*) FROM silver.events.snapshots").first()[0] == snapshots
