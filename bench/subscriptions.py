@@ -1,6 +1,6 @@
 """Benchmark: one daily run of the subscriptions domain, landing -> published gold.
 
-    .venv/bin/python bench/subscriptions.py [--events 1000000] [--seed 7] [--keep DIR]
+    .venv/bin/python bench/subscriptions.py [--events 1000000] [--seed 7] [--history-days 0] [--keep DIR]
 
 Generates ONE ingest day of N events (the generator's usual trap rates, plus that day's
 subscriptions and spend) into a fresh lake in a temporary directory (local landing and
@@ -10,6 +10,12 @@ application (as ``shoplake run`` does; an Airflow run adds a spark-submit JVM st
 events per minute over the stages, and peak memory: the JVM's and the Python workers'
 high-water RSS (/proc VmHWM of every descendant process still alive at the end) plus the
 driver Python's ru_maxrss. Target: >= 1M events per minute on the 2-core machine.
+
+``--history-days H`` measures the steady state instead of a first day: H + 1 days of N
+events are generated (with the cross-day traps: late events, duplicates and conflicts
+across days, refunds of earlier purchases, spend restatements) and the first H are run
+untimed by ``shoplake run`` in a Spark application of their own, so the timed last day
+still starts on a cold driver, as a daily run does.
 """
 from __future__ import annotations
 
@@ -17,9 +23,11 @@ import argparse
 import os
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 STAGES = (("bronze", "subscriptions.bronze", ()), ("silver", "subscriptions.silver", ()),
@@ -64,6 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--history-days", type=int, default=0, help="days run (untimed) before the timed day")
     parser.add_argument("--keep", help="use (and keep) this directory instead of a temporary one")
     options = parser.parse_args()
     base = Path(options.keep or tempfile.mkdtemp(prefix="shoplake-bench-"))
@@ -76,9 +85,13 @@ def main() -> None:
     from spark_jobs.subscriptions.generate import generate
 
     settings = load_settings()
+    history = options.history_days
     started = time.perf_counter()
-    generate(settings, settings.landing, days=1, seed=options.seed, start=DAY, events_per_day=options.events)
+    generate(settings, settings.landing, days=history + 1, seed=options.seed, start=DAY - timedelta(days=history),
+             events_per_day=options.events)
     generated = time.perf_counter() - started
+    if history:
+        run_history(DAY - timedelta(days=history), DAY - timedelta(days=1))
 
     started = time.perf_counter()
     spark = get_spark("shoplake bench subscriptions", settings)
@@ -90,18 +103,29 @@ def main() -> None:
         started = time.perf_counter()
         resolve(job)(spark, settings, DAY, *args)
         seconds[stage] = time.perf_counter() - started
-    events = spark.table("bronze.subscriptions_events").count()
+    events = spark.table("bronze.subscriptions_events").where(f"ingest_date = DATE'{DAY}'").count()
     python_mib, jvm_mib = peak_memory_mib()
     spark.stop()
-    report(options.events, events, generated, startup, seconds, python_mib, jvm_mib, settings)
+    report(options.events, events, history, generated, startup, seconds, python_mib, jvm_mib, settings)
     if not options.keep:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def report(target, events, generated, startup, seconds, python_mib, jvm_mib, settings) -> None:
+def run_history(first: date, last: date) -> None:
+    """The untimed days before the timed one, in a Spark application of their own."""
+    cli = [sys.executable, "-m", "spark_jobs.cli"]
+    subprocess.run([*cli, "init"], check=True)
+    subprocess.run([*cli, "run", "subscriptions", "--date", first.isoformat(), "--to", last.isoformat()], check=True)
+
+
+def report(target, events, history, generated, startup, seconds, python_mib, jvm_mib, settings) -> None:
     total = sum(seconds.values())
     print("\n=== bench/subscriptions.py: one daily run, landing -> published gold ===")
-    print(f"events generated         {target:>12,}  (bronze lines incl. traps: {events:,}; {generated:.1f} s to generate)")
+    print(f"days already in the lake {history:>12}  ({'a first day' if not history else 'the steady state'})")
+    print(f"events generated         {target:>12,}  (bronze lines incl. traps: {events:,}; {generated:.1f} s to generate {history + 1} day(s))")
+    if events > 1.5 * target:
+        print("  (the timed day also holds the events of the day before, whose folder never arrived:"
+              " pick another --history-days)")
     print(f"spark master             {settings.spark_master:>12}  (shuffle partitions {settings.shuffle_partitions},"
           f" driver memory {settings.spark_driver_memory}, {os.cpu_count()} cores)")
     print(f"spark start + DDL        {startup:>12.1f} s  (not in the total)")
