@@ -78,6 +78,8 @@ def main() -> None:
     base = Path(options.keep or tempfile.mkdtemp(prefix="shoplake-bench-"))
     lake_env(base)
 
+    from pyspark.sql import functions as F
+
     from spark_jobs.config import load_settings
     from spark_jobs.ddl import apply_ddl
     from spark_jobs.jobs import resolve
@@ -103,7 +105,7 @@ def main() -> None:
         started = time.perf_counter()
         resolve(job)(spark, settings, DAY, *args)
         seconds[stage] = time.perf_counter() - started
-    events = spark.table("bronze.subscriptions_events").where(f"ingest_date = DATE'{DAY}'").count()
+    events = spark.table("bronze.subscriptions_events").where(F.col("ingest_date") == F.lit(DAY)).count()
     python_mib, jvm_mib = peak_memory_mib()
     spark.stop()
     report(options.events, events, history, generated, startup, seconds, python_mib, jvm_mib, settings)
