@@ -115,7 +115,8 @@ def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_value
 
 
 def sync_rows(desired: DataFrame, table: str, keys: Sequence[str], scope: DataFrame,
-              prune: str | None = None, compare: bool = True) -> None:
+              prune: str | None = None, compare: bool = True,
+              write_options: Mapping[str, str] | None = None) -> None:
     """Rows of ``table`` whose keys are in ``scope`` become exactly ``desired``, in one MERGE.
 
     For recomputations that own a set of keys whose rows may shrink or vanish (silver
@@ -129,7 +130,15 @@ def sync_rows(desired: DataFrame, table: str, keys: Sequence[str], scope: DataFr
     range); it lets Iceberg skip files that cannot match. ``compare=False`` updates every
     matched row without comparing it first, for rows known to have changed: comparing
     would read the target's wide columns (e.g. 1000-long arrays) for nothing.
+
+    When the target holds no row where ``prune`` holds (a first load), no key can match
+    or need deleting: ``desired`` is appended, without the MERGE's joins.
+    ``write_options`` are Iceberg write options for that append.
     """
+    target = desired.sparkSession.table(table).alias("t")
+    if (target.where(prune) if prune else target).isEmpty():
+        desired.writeTo(table).options(**(write_options or {})).append()
+        return
     columns = desired.columns
     deletes = scope.select(*keys).distinct().join(desired.select(*keys), list(keys), "left_anti")
     # Nothing to write: no MERGE job, no snapshot. Desired rows are checked first: finding

@@ -14,6 +14,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import NamedTuple
 
+
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -116,7 +117,7 @@ def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decim
     # day's events share one month partition, and silver, gold and the scan then read
     # silver.events from many files in parallel rather than from one.
     sync_rows(dedup.event_winners(resolved), "silver.events", ["event_id"], affected,
-              prune=date_range([resolved, held_before], "event_date"))
+              prune=date_range([resolved, held_before], "event_date"), write_options=SPREAD_WRITE)
     existing_conflicts = spark.table("silver.event_conflicts").join(affected, "event_id", "left_semi")
     sync_rows(dedup.event_conflicts(resolved), "silver.event_conflicts",
               ["event_id", "payload_hash", "ingest_date"], existing_conflicts)
