@@ -137,7 +137,8 @@ def sync_rows(desired: DataFrame, table: str, keys: Sequence[str], scope: DataFr
     """
     target = desired.sparkSession.table(table).alias("t")
     if (target.where(prune) if prune else target).isEmpty():
-        desired.writeTo(table).options(**(write_options or {})).append()
+        if not desired.isEmpty():      # an empty append would still commit a snapshot
+            desired.writeTo(table).options(**(write_options or {})).append()
         return
     columns = desired.columns
     deletes = scope.select(*keys).distinct().join(desired.select(*keys), list(keys), "left_anti")

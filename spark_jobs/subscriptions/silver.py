@@ -14,7 +14,6 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import NamedTuple
 
-
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 

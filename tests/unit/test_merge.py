@@ -33,6 +33,9 @@ def last_operation(spark, table: str) -> str:
 def test_sync_rows_appends_a_first_load_and_merges_once_the_prune_range_holds_rows(spark, keyed_table):
     schema = "k INT, d DATE, v STRING"
     day1, day2 = date(2026, 1, 1), date(2026, 1, 2)
+    nothing = spark.createDataFrame([], schema)
+    sync_rows(nothing, keyed_table, ["k"], nothing.select("k"))
+    assert spark.sql(f"SELECT count(*) FROM {keyed_table}.snapshots").first()[0] == 0
     first = spark.createDataFrame([(1, day1, "a"), (2, day1, "b")], schema)
     sync_rows(first, keyed_table, ["k"], first.select("k"), prune="t.d = DATE'2026-01-01'")
     assert last_operation(spark, keyed_table) == "append"
