@@ -83,6 +83,16 @@ def _slice_predicate(slice_values: Mapping[str, object], alias: str = "") -> str
                         for c, v in slice_values.items())
 
 
+def append_rows(source: DataFrame, table: str, write_options: Mapping[str, str] | None = None) -> int:
+    """Append ``source`` to ``table``, counted as it is written (one pass); returns the rows
+    appended. An empty source commits nothing: an empty append would add a snapshot."""
+    if source.isEmpty():
+        return 0
+    written = Observation()
+    source.observe(written, F.count(F.lit(1)).alias("rows")).writeTo(table).options(**(write_options or {})).append()
+    return int(written.get["rows"])
+
+
 def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_values: Mapping[str, object],
                  compare: Sequence[str], write_options: Mapping[str, str] | None = None) -> SliceResult:
     """Make the rows of ``table`` whose columns equal ``slice_values`` equal to ``source``.
@@ -100,11 +110,8 @@ def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_value
     existing = source.sparkSession.table(table).where(_slice_predicate(slice_values))
     target_rows, target_sum = _fingerprint(existing, columns)
     if target_rows == 0:
-        if source.isEmpty():
-            return SliceResult(SliceWrite.UNCHANGED, 0)
-        written = Observation()
-        source.observe(written, F.count(F.lit(1)).alias("rows")).writeTo(table).options(**(write_options or {})).append()
-        return SliceResult(SliceWrite.APPENDED, int(written.get["rows"]))
+        appended = append_rows(source, table, write_options)
+        return SliceResult(SliceWrite.APPENDED if appended else SliceWrite.UNCHANGED, appended)
     source_rows, source_sum = _fingerprint(source, columns)
     if (target_rows, target_sum) == (source_rows, source_sum):
         return SliceResult(SliceWrite.UNCHANGED, source_rows)
@@ -117,7 +124,8 @@ def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_value
 def sync_rows(desired: DataFrame, table: str, keys: Sequence[str], scope: DataFrame,
               prune: str | None = None, compare: bool = True,
               write_options: Mapping[str, str] | None = None) -> None:
-    """Rows of ``table`` whose keys are in ``scope`` become exactly ``desired``, in one MERGE.
+    """Rows of ``table`` whose keys are in ``scope`` become exactly ``desired``, in one MERGE
+    (an append on a first load).
 
     For recomputations that own a set of keys whose rows may shrink or vanish (silver
     rows of the keys a day touched, a re-delivered ranking with fewer positions, a
@@ -137,8 +145,7 @@ def sync_rows(desired: DataFrame, table: str, keys: Sequence[str], scope: DataFr
     """
     target = desired.sparkSession.table(table).alias("t")
     if (target.where(prune) if prune else target).isEmpty():
-        if not desired.isEmpty():      # an empty append would still commit a snapshot
-            desired.writeTo(table).options(**(write_options or {})).append()
+        append_rows(desired, table, write_options)
         return
     columns = desired.columns
     deletes = scope.select(*keys).distinct().join(desired.select(*keys), list(keys), "left_anti")
