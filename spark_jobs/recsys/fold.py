@@ -14,6 +14,7 @@ the lookback. Nothing older is ever sorted again (proof: docs/recsys.md).
 from __future__ import annotations
 
 import os
+from datetime import date
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
@@ -62,13 +63,17 @@ def inside(start: Column, limit: Column | int | None = None) -> list[Column]:
 
 
 def fold(state: DataFrame | None, actions: DataFrame, lookback: int, size: int = HISTORY_SIZE,
-         broadcast: bool = True) -> DataFrame:
+         broadcast: bool = True, floor: date | None = None) -> DataFrame:
     """New state rows (customer_id, as_of_date, *ARRAYS) of the customers in ``actions``.
 
     ``state``: (customer_id, *ARRAYS) before ``actions``, every one of which is dated after
     it (a customer without a row, or every customer when ``state`` is None, starts from
     nothing). A day's actions are few next to the states, so (``broadcast``) they travel
-    to the state rows and no 1000-long array is shuffled."""
+    to the state rows and no 1000-long array is shuffled.
+
+    A row is dated by its customer's last action, or ``floor`` when later. ``floor`` is for
+    rows built from actions read only from ``floor + 1 − lookback`` on: dated any earlier,
+    the row would promise the older part of its window, which was never read."""
     new = ordered(actions)
     if state is None:
         rows = new.select("customer_id", "last_date", *ARRAYS)
@@ -80,6 +85,8 @@ def fold(state: DataFrame | None, actions: DataFrame, lookback: int, size: int =
             without = without.withColumn(f"old_{name}", empty(name))
         rows = with_state.unionByName(without).select(
             "customer_id", "last_date", *[F.concat(name, f"old_{name}").alias(name) for name in ARRAYS])
+    if floor is not None:
+        rows = rows.withColumn("last_date", F.greatest("last_date", F.lit(floor)))
     start = window_start(F.date_add("last_date", 1), lookback)
     return rows.select("customer_id", F.col("last_date").alias("as_of_date"), *inside(start, size))
 

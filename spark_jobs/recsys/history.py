@@ -3,14 +3,15 @@
 ``silver.recsys_customer_history`` holds one row per customer: the first 1000 of their
 actions dated <= ``as_of_date``, in history order, inside the lookback of the day after.
 The table property ``shoplake.folded-through`` (W) says every action dated <= W is
-folded in. The run for ingest date D:
+folded in: a row dated b holds exactly the actions before any day in (b, W + 1], and a
+customer without a row has no action inside the window of W + 1. The run for ingest date D:
 
 1. brings the state to D − 1 (the day before its impressions): customers whose already
    folded actions changed (late or re-delivered) are rebuilt from their actions; the
    others get their actions dated after their row folded in front of it (``fold.fold``);
 2. writes ``silver.recsys_impression_histories`` (customer_id, dt → arrays) for every carousel gold
    must (re)build for D: from the state row when it holds exactly the actions before dt
-   (as_of_date < dt <= W + 1 — the daily case), otherwise from scratch for that
+   (as_of_date < dt <= W + 1, or no row and dt = W + 1 — the daily case), otherwise from scratch for that
    (customer, dt) only (late impressions, carousels before a late action, runs out of order).
 
 No year of actions is sorted in a daily run: it reads the day's actions and the state
@@ -59,20 +60,34 @@ def to_rebuild(spark: SparkSession, changes: DataFrame, watermark: date | None) 
 
 def new_state_rows(spark: SparkSession, through: date, watermark: date | None, upto: date,
                    rebuild: DataFrame, lookback: int) -> DataFrame:
-    """State rows for the rebuilt customers (as of ``upto``, the new watermark) and for
-    those with actions dated after their row and the old watermark, up to ``through``."""
+    """State rows for the rebuilt customers and for those with actions dated after their
+    row and the old watermark, up to ``through``.
+
+    A row built from nothing reads only the actions inside the window of the day after
+    its watermark (``upto`` for the rebuilt, ``through`` on the first run), so it is dated
+    that watermark: a row dated by an earlier last action would promise the older part of
+    its own window, which was never read. A customer whose actions all lie before that
+    window gets no row."""
     mine = F.broadcast(rebuild)
-    rebuilt = fold(None, actions_between(spark, upto - timedelta(days=lookback), upto).join(mine, "customer_id"), lookback)
+    rebuilt = fold(None, window_actions(spark, upto, lookback).join(mine, "customer_id"), lookback, floor=upto)
     if upto == watermark:
         return rebuilt
-    first = through - timedelta(days=lookback)   # older actions are outside every later window
-    since = watermark + timedelta(days=1) if watermark else first
     rows = spark.table(STATE).select("customer_id", F.col("as_of_date").alias("row_date"))
+    since = watermark + timedelta(days=1) if watermark else through - timedelta(days=lookback - 1)
     new = (actions_between(spark, since, through).join(rows, "customer_id", "left")
            .where(F.col("row_date").isNull() | (F.col("action_date") > F.col("row_date")))
            .join(mine, "customer_id", "left_anti")).localCheckpoint()
     few = new.select("customer_id").distinct().count() <= BROADCAST_CUSTOMERS
-    return fold(spark.table(STATE), new, lookback, broadcast=few).unionByName(rebuilt)
+    # Customers without a row start from nothing: on the first run their rows are dated
+    # ``through`` (see above); later, every action of theirs dated <= W is outside W + 1's
+    # window, hence outside the window of any later day.
+    first_run_floor = None if watermark else through
+    return fold(spark.table(STATE), new, lookback, broadcast=few, floor=first_run_floor).unionByName(rebuilt)
+
+
+def window_actions(spark: SparkSession, day: date, lookback: int) -> DataFrame:
+    """Actions dated <= ``day`` inside the window of the day after (``day + 1 − lookback`` on)."""
+    return actions_between(spark, day + timedelta(days=1 - lookback), day)
 
 
 def write_state(spark: SparkSession, rows: DataFrame, rebuild: DataFrame, table: str = STATE) -> None:
@@ -120,9 +135,13 @@ def histories_for(spark: SparkSession, wanted: DataFrame, watermark: date, lookb
     """(customer_id, dt, *ARRAYS) of ``wanted``: from the state where it holds exactly the
     actions before dt, the rest from scratch."""
     rows = spark.table(STATE)
-    exact = F.col("dt") <= F.lit(watermark + timedelta(days=1))
+    after_mark = F.lit(watermark + timedelta(days=1))
+    # A row dated b holds the actions of every day in (b, W + 1]; no row means no action
+    # inside W + 1's window, which says nothing about the windows of earlier days.
+    exact = F.when(F.col("as_of_date").isNull(), F.col("dt") == after_mark) \
+        .otherwise((F.col("as_of_date") < F.col("dt")) & (F.col("dt") <= after_mark))
     located = wanted.join(rows.select("customer_id", "as_of_date"), "customer_id", "left")
-    by_state = located.where(exact & (F.col("as_of_date").isNull() | (F.col("as_of_date") < F.col("dt"))))
+    by_state = located.where(exact)
     by_scratch = wanted.join(by_state, ["customer_id", "dt"], "left_anti").localCheckpoint()
     from_state = read(rows, by_state.select("customer_id", "dt"), lookback)
     low, high = by_scratch.agg(F.min("dt"), F.max("dt")).first()
