@@ -17,7 +17,7 @@ from pyspark.sql import SparkSession
 from spark_jobs.config import PROJECT_ROOT, Settings
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.gold import processed_as_of
-from spark_jobs.quality.domains import gold_tables
+from spark_jobs.quality.domains import GOLD_SOURCES, gold_tables, readers_of
 from spark_jobs.quality.wap import read_audit
 from spark_jobs.side_by_side import run_side_by_side
 
@@ -73,6 +73,26 @@ def failures(scan) -> list[str]:
     return failed + errors
 
 
+def freshness_report(spark: SparkSession, domain: str, as_of: date) -> list[str]:
+    """One warning per source of the domain that did not deliver on ``as_of``: when it last
+    did (or that it never has) and the gold tables built without newer data from it.
+    A signal for people, never a gate (see ``quality.domains``)."""
+    sources = sorted({source for read in GOLD_SOURCES[domain].values() for source in read})
+    last = {r[0]: r[1] for r in spark.sql(
+        f"SELECT source, max(ingest_date) FROM ops.run_log WHERE domain = '{domain}' AND stage = 'bronze' "
+        f"AND files > 0 AND ingest_date <= DATE'{as_of.isoformat()}' GROUP BY source").collect()}
+    lines = []
+    for source in sources:
+        seen = last.get(source)
+        if seen == as_of:
+            continue
+        when = f"last delivered {seen}, {(as_of - seen).days} days before as_of {as_of}" if seen \
+            else f"has never delivered (as_of {as_of})"
+        lines.append(f"freshness warning: {domain}.{source} {when}; "
+                     f"built without newer data from it: {', '.join(readers_of(domain, source))}")
+    return lines
+
+
 RUNS_ONCE_PER_RANGE = True
 
 
@@ -90,6 +110,8 @@ def run_scan(spark: SparkSession, domain: str, ingest_date: date, first_date: da
     scans = run_side_by_side([lambda path=path: soda_scan(spark, [path], variables) for path in files])
     for scan in scans:
         print(scan.get_logs_text())
+    for line in freshness_report(spark, domain, as_of):
+        print(line)
     failed = [name for scan in scans for name in failures(scan)]
     if failed:
         raise QualityGateFailed(f"quality gate failed for {domain} {ingest_date}: {'; '.join(failed)}")

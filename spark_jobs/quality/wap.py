@@ -20,8 +20,14 @@ WAP_BRANCH_CONF = "spark.wap.branch"
 
 
 def reset_audit(spark: SparkSession, tables: Iterable[str]) -> None:
-    """Point each table's audit branch at main (creating it when missing)."""
+    """Point each table's audit branch at main (creating it when missing).
+
+    Before the first publication main has no snapshot, and Iceberg cannot move a branch to
+    nothing: an audit branch left by a run that failed its gate is dropped and made anew,
+    so the next run starts from the same empty table main shows."""
     for table in tables:
+        if _iceberg_table(spark, table).currentSnapshot() is None:
+            spark.sql(f"ALTER TABLE {table} DROP BRANCH IF EXISTS `{AUDIT}`")
         spark.sql(f"ALTER TABLE {table} CREATE OR REPLACE BRANCH `{AUDIT}`")
 
 

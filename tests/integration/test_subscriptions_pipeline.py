@@ -99,3 +99,22 @@ def test_a_failing_check_blocks_publication_and_names_the_check(spark, lake):
         resolve("quality.scan")(spark, lake, DAY[1], *stages["quality.scan"])
 
     assert published_gold(spark) == before
+
+
+def test_a_failed_first_publication_leaves_the_next_day_able_to_build_scan_and_publish(spark, lake):
+    """Before any publication main has no snapshot: the audit branch the failed run left
+    must not stop the next run (Iceberg cannot move a branch to main's nothing)."""
+    reset_lake(spark)
+    stages = dict((job, args) for job, *args in DOMAIN_STAGES[DOMAIN])
+    for job in ("subscriptions.bronze", "subscriptions.silver", "subscriptions.gold"):
+        resolve(job)(spark, lake, DAY[0], *stages[job])
+    _corrupt_audit_dau(spark)
+    with pytest.raises(QualityGateFailed, match="daily_active_users event_date is unique"):
+        resolve("quality.scan")(spark, lake, DAY[0], *stages["quality.scan"])
+    assert published_gold(spark)["daily_active_users"] == []
+
+    run_domain_day(spark, lake, DOMAIN, DAY[1])
+
+    dau = published_gold(spark)["daily_active_users"]
+    assert dau and dau[0][0] <= DAY[0] and dau[-1][0] == DAY[1]
+    assert len({d for d, _ in dau}) == len(dau)

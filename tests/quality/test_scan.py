@@ -49,3 +49,44 @@ def test_a_shipped_expression_check_fails_on_a_broken_row(spark):
     scan = soda_scan(spark, [checks], {"domain": "subscriptions", "ingest_date": "2026-01-12",
                                        "as_of": "2026-01-12"})
     assert failures(scan) == ["weekly_cohort_retention weeks start on Monday, week 0 keeps everyone, active <= size"]
+
+
+def test_freshness_warns_and_never_fails_even_for_a_source_that_never_delivered(spark):
+    """A late or never-delivered source is a signal (spend starts weeks late, arrives twice
+    a month): the shipped freshness checks must warn, not fail the gate."""
+    checks = PROJECT_ROOT / "soda" / "silver" / "subscriptions" / "marketing_spend.yml"
+    variables = {"domain": "subscriptions", "ingest_date": "2026-03-01", "as_of": "2026-03-01"}
+    schema = "spend_date date, channel string, spend_usd int, ingest_date date"
+    for rows in ([], [(date(2026, 1, 1), "google", 1, date(2026, 1, 2))]):   # never, and 58 days ago
+        spark.createDataFrame(rows, schema).createOrReplaceTempView("silver_marketing_spend")
+        scan = soda_scan(spark, [checks], variables)
+        assert failures(scan) == []
+        assert [c.name for c in scan.get_checks_warn_or_fail()] == ["silver.marketing_spend received data recently"]
+
+
+def test_no_shipped_check_fails_on_freshness_or_emptiness():
+    for path in sorted((PROJECT_ROOT / "soda").glob("*/*/*.yml")):
+        text = path.read_text()
+        assert not re.search(r"freshness\([^)]*\)\s*<", text), path     # an inline threshold fails
+        assert "row_count > 0" not in text, path
+        for block in re.findall(r"freshness\(.*?(?=\n  - |\Z)", text, re.S):
+            assert "fail:" not in block, path
+
+
+def test_each_gold_model_reads_only_the_silver_tables_of_its_declared_sources():
+    """The declared sources are what a stale-source warning names: they must match the SQL."""
+    from spark_jobs.quality.domains import GOLD_SOURCES
+
+    silver_of = {"events": "events", "event_conflicts": "events", "subscriptions": "subscriptions",
+                 "marketing_spend": "marketing_spend", "fx_rates": None}
+    models = PROJECT_ROOT / "sql" / "gold" / "subscriptions"
+
+    def sources(name: str) -> set[str]:
+        sql = (models / f"{name}.sql").read_text()
+        read = {silver_of[t] for t in re.findall(r"\bsilver\.(\w+)", sql)} - {None}
+        for gold in set(re.findall(r"\bgold\.(\w+)", sql)) - {name}:
+            read |= sources(gold)
+        return read
+
+    for name, declared in GOLD_SOURCES["subscriptions"].items():
+        assert sources(name) == set(declared), name
