@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup demo test test-unit airflow lock services-down clean
+.PHONY: setup demo test test-unit test-slow airflow lock services-down clean
 
 setup:  ## venv from the lock, pinned jars, MinIO (cached in ~/.cache/shoplake)
 	@bash scripts/bootstrap.sh
@@ -12,11 +12,14 @@ setup:  ## venv from the lock, pinned jars, MinIO (cached in ~/.cache/shoplake)
 demo: setup  ## MinIO + 30 days of generated data through the pipeline, then a summary
 	@bash scripts/demo.sh
 
-test: setup  ## the whole suite: unit, DAG integrity, integration with real MinIO and Airflow
-	@$(BIN)/pytest -q
+test: setup  ## the suite: unit, DAG integrity, integration with real MinIO and Airflow (slow replays excluded)
+	@$(BIN)/pytest -q -m "not slow"
+
+test-slow: setup  ## the long replays: 30 generated days of each domain against the from-scratch references
+	@$(BIN)/pytest -q -m slow
 
 test-unit: setup
-	@$(BIN)/pytest -q -m "not integration"
+	@$(BIN)/pytest -q -m "not integration and not slow"
 
 airflow: setup  ## Airflow UI on http://127.0.0.1:8080 with shoplake's DAGs
 	@bash scripts/airflow.sh

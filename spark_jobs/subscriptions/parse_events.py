@@ -49,9 +49,11 @@ def normalise_events(fields: DataFrame, rates: Mapping[str, Decimal]) -> DataFra
         F.when(event_type == "signup", F.coalesce(F.lower(text("f_acquisition_channel")), F.lit("unknown")))
          .alias("acquisition_channel"),
     )
-    amount = F.when(F.col("event_type").isin(*MONEY_TYPES), money(F.col("amount_exact")))
-    return (out.withColumn("amount", amount)
-            .withColumn("amount_usd", to_usd(F.col("amount"), F.col("rate")))
+    is_money_event = F.col("event_type").isin(*MONEY_TYPES)
+    # USD from the amount as received (spec: round(amount × rate, 2)); converting the
+    # cent-rounded amount would round twice (0.125 CAD → 0.10 instead of 0.09).
+    return (out.withColumn("amount", F.when(is_money_event, money(F.col("amount_exact"))))
+            .withColumn("amount_usd", F.when(is_money_event, to_usd(F.col("amount_exact"), F.col("rate"))))
             .withColumn("event_date", F.to_date("event_ts")))
 
 

@@ -42,7 +42,7 @@ def normalise_subscriptions(fields: DataFrame, rates: Mapping[str, Decimal]) -> 
         utc_timestamp("f_created_at").alias("created_at"),
     )
     return (out.withColumn("price", money(F.col("price_exact")))
-            .withColumn("price_usd", to_usd(F.col("price"), F.col("rate"))))
+            .withColumn("price_usd", to_usd(F.col("price_exact"), F.col("rate"))))
 
 
 def subscription_reason() -> Column:

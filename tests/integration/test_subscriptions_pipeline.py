@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from lake_support import reset_lake, table_rows as rows
 
-from spark_jobs.config import NAMESPACES
-from spark_jobs.ddl import apply_ddl
 from spark_jobs.gold import model_frame
 from spark_jobs.jobs import DOMAIN_STAGES, resolve, run_domain_day
 from spark_jobs.quality.domains import GOLD_TABLES
@@ -31,18 +30,6 @@ def lake(settings, tmp_path_factory):
     landing = tmp_path_factory.mktemp("subscriptions_landing")
     generate(settings, str(landing), days=DAYS, seed=11, start=START, events_per_day=300)
     return settings.with_overrides(landing=str(landing))
-
-
-def reset_lake(spark) -> None:
-    """Drop every table (data, snapshots and branches) and recreate them empty."""
-    for namespace in NAMESPACES:
-        for row in spark.sql(f"SHOW TABLES IN {namespace}").collect():
-            spark.sql(f"DROP TABLE {namespace}.{row['tableName']} PURGE")
-    apply_ddl(spark)
-
-
-def rows(frame) -> list[tuple]:
-    return sorted((tuple(r) for r in frame.collect()), key=repr)
 
 
 def published_gold(spark) -> dict[str, list[tuple]]:

@@ -1,0 +1,19 @@
+"""Helpers for integration tests that rebuild the session's lake from nothing."""
+from __future__ import annotations
+
+from spark_jobs.config import NAMESPACES
+from spark_jobs.ddl import apply_ddl
+
+
+def reset_lake(spark) -> None:
+    """Drop every table (data, snapshots, branches and properties) and recreate them empty."""
+    for namespace in NAMESPACES:
+        for row in spark.sql(f"SHOW TABLES IN {namespace}").collect():
+            if not row["isTemporary"]:
+                spark.sql(f"DROP TABLE {namespace}.{row['tableName']} PURGE")
+    apply_ddl(spark)
+
+
+def table_rows(frame) -> list[tuple]:
+    """A frame's rows as plain tuples in a stable order."""
+    return sorted((tuple(r) for r in frame.collect()), key=repr)

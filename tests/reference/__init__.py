@@ -1,0 +1,1 @@
+"""From-scratch references written from the specs: plain Python, no Spark, no import of the job code."""

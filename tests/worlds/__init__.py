@@ -1,0 +1,1 @@
+"""Seeded hard-case landing worlds written from the specs, independent of `shoplake generate`."""
