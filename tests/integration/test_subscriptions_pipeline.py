@@ -73,17 +73,22 @@ def _corrupt_audit_dau(spark) -> None:
         spark.sql("INSERT INTO gold.daily_active_users SELECT event_date, dau + 1 FROM gold.daily_active_users LIMIT 1")
 
 
+def _run_with_a_failing_gate(spark, lake, day: date) -> None:
+    """Run a day up to its scan with a broken gold row: the gate must fail, naming the check."""
+    stages = dict((job, args) for job, *args in DOMAIN_STAGES[DOMAIN])
+    for job in ("subscriptions.bronze", "subscriptions.silver", "subscriptions.gold"):
+        resolve(job)(spark, lake, day, *stages[job])
+    _corrupt_audit_dau(spark)
+    with pytest.raises(QualityGateFailed, match="daily_active_users event_date is unique"):
+        resolve("quality.scan")(spark, lake, day, *stages["quality.scan"])
+
+
 def test_a_failing_check_blocks_publication_and_names_the_check(spark, lake):
     reset_lake(spark)
     run_domain_day(spark, lake, DOMAIN, DAY[0])
     before = published_gold(spark)
 
-    stages = dict((job, args) for job, *args in DOMAIN_STAGES[DOMAIN])
-    for job in ("subscriptions.bronze", "subscriptions.silver", "subscriptions.gold"):
-        resolve(job)(spark, lake, DAY[1], *stages[job])
-    _corrupt_audit_dau(spark)
-    with pytest.raises(QualityGateFailed, match="daily_active_users event_date is unique"):
-        resolve("quality.scan")(spark, lake, DAY[1], *stages["quality.scan"])
+    _run_with_a_failing_gate(spark, lake, DAY[1])
 
     assert published_gold(spark) == before
 
@@ -92,12 +97,7 @@ def test_a_failed_first_publication_leaves_the_next_day_able_to_build_scan_and_p
     """Before any publication main has no snapshot: the audit branch the failed run left
     must not stop the next run (Iceberg cannot move a branch to main's nothing)."""
     reset_lake(spark)
-    stages = dict((job, args) for job, *args in DOMAIN_STAGES[DOMAIN])
-    for job in ("subscriptions.bronze", "subscriptions.silver", "subscriptions.gold"):
-        resolve(job)(spark, lake, DAY[0], *stages[job])
-    _corrupt_audit_dau(spark)
-    with pytest.raises(QualityGateFailed, match="daily_active_users event_date is unique"):
-        resolve("quality.scan")(spark, lake, DAY[0], *stages["quality.scan"])
+    _run_with_a_failing_gate(spark, lake, DAY[0])
     assert published_gold(spark)["daily_active_users"] == []
 
     run_domain_day(spark, lake, DOMAIN, DAY[1])

@@ -364,11 +364,16 @@ def event_rank(ev: Event) -> tuple:
 def dedup_events(copies: Iterable[Event]) -> dict[str, Event]:
     """One event per event_id: exact duplicates collapse, conflicts go to the greatest copy
     (each copy ranked with its own ingest_date)."""
-    best: dict[str, Event] = {}
-    for ev in copies:
-        cur = best.get(ev.event_id)
-        if cur is None or event_rank(ev) > event_rank(cur):
-            best[ev.event_id] = ev
+    return greatest_per_key(copies, lambda ev: ev.event_id, event_rank)
+
+
+def greatest_per_key(records: Iterable[Any], key: Any, rank: Any) -> dict:
+    """The record of greatest ``rank`` for each ``key`` (the first seen on a tie)."""
+    best: dict = {}
+    for record in records:
+        current = best.get(key(record))
+        if current is None or rank(record) > rank(current):
+            best[key(record)] = record
     return best
 
 
@@ -455,12 +460,7 @@ def subscription_rank(s: Subscription) -> tuple:
 
 def dedup_subscriptions(records: Iterable[Subscription]) -> dict[str, Subscription]:
     """One subscription per subscription_id (the greatest by `subscription_rank`)."""
-    best: dict[str, Subscription] = {}
-    for s in records:
-        cur = best.get(s.subscription_id)
-        if cur is None or subscription_rank(s) > subscription_rank(cur):
-            best[s.subscription_id] = s
-    return best
+    return greatest_per_key(records, lambda s: s.subscription_id, subscription_rank)
 
 
 # --------------------------------------------------------------------------- marketing spend

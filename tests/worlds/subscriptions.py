@@ -85,6 +85,16 @@ def _folder(landing: Path, source: str, d: date) -> Path:
 
 
 # ---------------------------------------------------------------- events
+
+def respelled(word: str, rng: random.Random, padded: float, upper: float, counts, trap: str) -> str:
+    """``word`` as " Word " (probability ``padded``), "WORD" (up to ``upper``) or as is;
+    a changed spelling is counted under ``trap``."""
+    r = rng.random()
+    if r < upper:
+        counts[trap] += 1
+        return f" {word.capitalize()} " if r < padded else word.upper()
+    return word
+
 class _Events:
     def __init__(self, rng: random.Random, start: date, days: int, per_day: int,
                  counts: Counter):
@@ -187,15 +197,7 @@ class _Events:
                 uid = f"  {uid} "
                 c["events.user_id_whitespace"] += 1
             out["user_id"] = uid
-        et = p["event_type"]
-        r = rng.random()
-        if r < 0.06:
-            et = f" {et.capitalize()} "
-            c["events.event_type_case_whitespace"] += 1
-        elif r < 0.1:
-            et = et.upper()
-            c["events.event_type_case_whitespace"] += 1
-        out["event_type"] = et
+        out["event_type"] = respelled(p["event_type"], rng, 0.06, 0.1, c, "events.event_type_case_whitespace")
         out["timestamp"] = self.spell_ts(p["ts"], style)
         sv = p["schema_version"]
         if rng.random() < 0.15:
@@ -733,15 +735,7 @@ class _Subs:
                 out["end_date"] = None
         else:
             out["end_date"] = s["end_date"].isoformat()
-        st = s["status"]
-        r = rng.random()
-        if r < 0.1:
-            st = f" {st.capitalize()} "
-            c["subscriptions.status_case_whitespace"] += 1
-        elif r < 0.15:
-            st = st.upper()
-            c["subscriptions.status_case_whitespace"] += 1
-        out["status"] = st
+        out["status"] = respelled(s["status"], rng, 0.1, 0.15, c, "subscriptions.status_case_whitespace")
         out["created_at"] = format_timestamp(
             s["created_at"], style or rng.choice(TS_STYLES), rng.choice(OFFSETS_MIN))
         if rng.random() < 0.1:
