@@ -100,12 +100,14 @@ def load_actions(spark, days: int) -> int:
     """Untimed: silver.recsys_actions holds the last ``days`` days of the synthetic actions."""
     from pyspark.sql import functions as F
 
-    spark.sql("DELETE FROM silver.recsys_actions WHERE true")
+    from spark_jobs.recsys.tables import ACTIONS
+
+    spark.sql(f"DELETE FROM {ACTIONS} WHERE true")
     spark.table("silver.bench_actions").where(F.col("action_date") >= F.lit(DT - timedelta(days=days))).select(
         "customer_id", "action_ts", "action_type", "item_id", "action_date", F.lit("clicks").alias("source"),
         F.col("action_date").alias("ingest_date"), F.lit("bench").alias("source_file"),
-        F.lit(0).alias("record_number")).sortWithinPartitions("action_date").writeTo("silver.recsys_actions").append()
-    return spark.table("silver.recsys_actions").count()
+        F.lit(0).alias("record_number")).sortWithinPartitions("action_date").writeTo(ACTIONS).append()
+    return spark.table(ACTIONS).count()
 
 
 def yesterdays_state(spark) -> int:
@@ -115,7 +117,8 @@ def yesterdays_state(spark) -> int:
     from pyspark.sql import functions as F
 
     from spark_jobs.recsys.fold import fold
-    from spark_jobs.recsys.history import ACTIONS, FOLDED_THROUGH, STATE
+    from spark_jobs.recsys.history import FOLDED_THROUGH
+    from spark_jobs.recsys.tables import ACTIONS, STATE
 
     before = DT - timedelta(days=2)
     spark.sql(f"DELETE FROM {STATE} WHERE true")
@@ -127,7 +130,8 @@ def yesterdays_state(spark) -> int:
 
 def reset_state(spark, snapshot: int) -> None:
     from spark_jobs.config import CATALOG_NAME
-    from spark_jobs.recsys.history import FOLDED_THROUGH, STATE
+    from spark_jobs.recsys.history import FOLDED_THROUGH
+    from spark_jobs.recsys.tables import STATE
 
     spark.sql(f"CALL {CATALOG_NAME}.system.rollback_to_snapshot('{STATE}', {snapshot})")
     spark.sql(f"ALTER TABLE {STATE} SET TBLPROPERTIES ('{FOLDED_THROUGH}' = '{DT - timedelta(days=2)}')")
@@ -151,8 +155,9 @@ def noop(frame) -> None:
 
 
 def run_scale(spark, days: int, imps) -> dict:
-    from spark_jobs.recsys.gold import training_rows
-    from spark_jobs.recsys.history import ACTIONS, HISTORIES, store_histories
+    from spark_jobs.recsys.training import training_rows
+    from spark_jobs.recsys.history import store_histories
+    from spark_jobs.recsys.tables import ACTIONS, HISTORIES
     from spark_jobs.recsys.reference import history_from_scratch
 
     n_actions = load_actions(spark, days)

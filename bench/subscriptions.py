@@ -30,7 +30,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-STAGES = (("bronze", "subscriptions.bronze", ()), ("silver", "subscriptions.silver", ()),
+STAGES = (("bronze", "bronze", ("subscriptions",)), ("silver", "subscriptions.silver", ()),
           ("gold", "subscriptions.gold", ()), ("scan", "quality.scan", ("subscriptions",)),
           ("publish", "quality.publish", ("subscriptions",)))
 DAY = date(2026, 1, 1)

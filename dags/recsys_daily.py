@@ -12,32 +12,6 @@ The run for logical date D processes `ingest_date=D`; re-running a day changes n
 **Manual range:** trigger with params `start` / `end` (YYYY-MM-DD) to process every
 ingest date of the range in one run. Spark runs through `spark_default`.
 """
-from airflow.sdk import DAG, Param
+from shoplake_airflow import domain_dag
 
-from shoplake_airflow import DEFAULTS, START, spark_task
-
-FIRST = "{{ params.start or ds }}"
-LAST = "{{ params.end or params.start or ds }}"
-DATE_PARAM = {"type": ["null", "string"], "format": "date"}
-
-with DAG(
-    "recsys_daily",
-    schedule="@daily",
-    start_date=START,
-    catchup=True,
-    max_active_runs=1,
-    default_args=DEFAULTS,
-    doc_md=__doc__,
-    tags=["recsys"],
-    params={
-        "start": Param(None, description="first ingest date of a manual range (default: the logical date)", **DATE_PARAM),
-        "end": Param(None, description="last ingest date of a manual range (default: start)", **DATE_PARAM),
-    },
-):
-    bronze = spark_task("recsys.bronze", date=FIRST, to=LAST)
-    silver = spark_task("recsys.silver", date=FIRST, to=LAST)
-    history = spark_task("recsys.history", date=FIRST, to=LAST)     # state of touched customers only
-    gold = spark_task("recsys.gold", date=LAST)                      # every unpublished date, to the audit branch
-    scan = spark_task("quality.scan", "recsys", date=FIRST, to=LAST)
-    publish = spark_task("quality.publish", "recsys", date=LAST)
-    bronze >> silver >> history >> gold >> scan >> publish
+dag = domain_dag("recsys", doc_md=__doc__)

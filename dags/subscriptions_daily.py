@@ -12,31 +12,6 @@ ingest date of the range in one run (bronze and silver per date, then one gold b
 the checks of every date and one publication). Backfills (`airflow backfill create ... --max-active-runs 1`,
 or the UI) create one ordinary run per date. Spark runs through `spark_default`.
 """
-from airflow.sdk import DAG, Param
+from shoplake_airflow import domain_dag
 
-from shoplake_airflow import DEFAULTS, START, spark_task
-
-FIRST = "{{ params.start or ds }}"
-LAST = "{{ params.end or params.start or ds }}"
-DATE_PARAM = {"type": ["null", "string"], "format": "date"}
-
-with DAG(
-    "subscriptions_daily",
-    schedule="@daily",
-    start_date=START,
-    catchup=True,
-    max_active_runs=1,
-    default_args=DEFAULTS,
-    doc_md=__doc__,
-    tags=["subscriptions"],
-    params={
-        "start": Param(None, description="first ingest date of a manual range (default: the logical date)", **DATE_PARAM),
-        "end": Param(None, description="last ingest date of a manual range (default: start)", **DATE_PARAM),
-    },
-):
-    bronze = spark_task("subscriptions.bronze", date=FIRST, to=LAST)
-    silver = spark_task("subscriptions.silver", date=FIRST, to=LAST)
-    gold = spark_task("subscriptions.gold", date=LAST)              # every unpublished date, to the audit branch
-    scan = spark_task("quality.scan", "subscriptions", date=FIRST, to=LAST)
-    publish = spark_task("quality.publish", "subscriptions", date=LAST)
-    bronze >> silver >> gold >> scan >> publish
+dag = domain_dag("subscriptions", doc_md=__doc__)

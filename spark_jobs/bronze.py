@@ -1,38 +1,26 @@
 """Land one day of a source into its bronze table, shared by every domain.
 
-Bronze mirrors the landing folder of an ingest date: one row per record with its file,
-position, raw text and a content hash, MERGEd on (ingest_date, source_file,
-record_number). Re-running a day changes nothing; a re-delivered file replaces its
+``bronze <domain>`` lands every source the domain declares. Bronze mirrors the landing
+folder of an ingest date: one row per record with its file, position, raw text and a
+content hash, MERGEd on (ingest_date, source_file, record_number). Re-running a day changes nothing; a re-delivered file replaces its
 earlier records; a record that vanished from the folder is removed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
+from spark_jobs.domain import Source
 from spark_jobs.landing import list_day, read_records
 from spark_jobs.merge import SPREAD_WRITE, mirror_slice
+from spark_jobs.registry import domain
 from spark_jobs.run_log import RunRecord, write_run_log
 from spark_jobs.side_by_side import run_side_by_side
 
 BRONZE_KEY = ("ingest_date", "source_file", "record_number")
-
-
-@dataclass(frozen=True)
-class Source:
-    """A landing source: its folder name, file format and bronze table."""
-
-    domain: str
-    name: str
-    fmt: str          # a key of spark_jobs.landing.READERS
-
-    @property
-    def bronze_table(self) -> str:
-        return f"bronze.{self.domain}_{self.name}"
 
 
 def load_bronze(spark: SparkSession, settings: Settings, source: Source, ingest_date: date) -> RunRecord:
@@ -62,3 +50,8 @@ def load_sources(spark: SparkSession, settings: Settings, sources: tuple[Source,
     for r in records:
         print(f"bronze {r.domain}.{r.source:<16} {ingest_date}  files={r.files}  read={r.records_read}  "
               f"in_bronze={r.rows_in_table}  reconciled={r.reconciled}")
+
+
+def run(spark: SparkSession, settings: Settings, ingest_date: date, domain_name: str) -> None:
+    """``bronze <domain>``: every declared source of the domain for ``ingest_date``."""
+    load_sources(spark, settings, domain(domain_name).sources, ingest_date)

@@ -49,12 +49,12 @@ def cmd_services(args, settings) -> None:
 
 
 def cmd_run(args, settings) -> None:
-    from spark_jobs.jobs import DOMAIN_STAGES, run_domain_range
+    from spark_jobs.jobs import run_domain_range
     from spark_jobs.preflight import check_run
+    from spark_jobs.registry import domain
     from spark_jobs.session import get_spark
 
-    if args.domain not in DOMAIN_STAGES:
-        raise ShoplakeError(f"unknown domain {args.domain!r}; known: {', '.join(DOMAIN_STAGES)}")
+    domain(args.domain)     # an unknown name fails here, naming the known ones
     days = _dates(args.date, args.to)
     check_run(settings)
     spark = get_spark(f"shoplake run {args.domain} {days[0]}..{days[-1]}", settings)

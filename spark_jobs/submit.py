@@ -16,7 +16,7 @@ PROCESS_START = time.monotonic()
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """``<job> --date D [--to D2] [job args]``; job args may follow the options, as Airflow passes them."""
     parser = argparse.ArgumentParser(prog="spark_jobs/submit.py")
-    parser.add_argument("job", help="job name, e.g. subscriptions.bronze")
+    parser.add_argument("job", help="job name, e.g. subscriptions.silver or bronze")
     parser.add_argument("--date", required=True, type=date.fromisoformat, help="ingest date YYYY-MM-DD")
     parser.add_argument("--to", type=date.fromisoformat, help="last ingest date of a range (default: --date)")
     parser.add_argument("args", nargs="*", help="extra job arguments")

@@ -1,9 +1,10 @@
 """The one way a shoplake DAG builds a Spark task, and the defaults every DAG shares.
 
-``spark_task("subscriptions.bronze")`` is a SparkSubmitOperator that runs
-``spark_jobs/submit.py subscriptions.bronze --date {{ ds }}`` on the ``spark_default``
+``spark_task("subscriptions.silver")`` is a SparkSubmitOperator that runs
+``spark_jobs/submit.py subscriptions.silver --date {{ ds }}`` on the ``spark_default``
 connection, with the launch settings of :func:`spark_jobs.session.launch_conf`.
 Secrets never go on the command line: the job reads them from SHOPLAKE_* variables.
+``domain_dag("recsys", doc_md=__doc__)`` is a domain's whole daily DAG, from its declaration.
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def _submit_env() -> dict[str, str]:
 
 
 def task_id_for(job: str, *args: str) -> str:
-    """``subscriptions.bronze`` → ``subscriptions_bronze``; ``quality.scan subscriptions`` → ``quality_scan_subscriptions``."""
+    """``subscriptions.silver`` → ``subscriptions_silver``; ``quality.scan subscriptions`` → ``quality_scan_subscriptions``."""
     return "_".join([job.replace(".", "_"), *args])
 
 
@@ -55,3 +56,39 @@ def spark_task(job: str, *args: str, date: str = "{{ ds }}", to: str | None = No
         env_vars=_submit_env(),
         **kwargs,
     )
+
+
+FIRST = "{{ params.start or ds }}"
+LAST = "{{ params.end or params.start or ds }}"
+DATE_PARAM = {"type": ["null", "string"], "format": "date"}
+
+
+def domain_dag(name: str, doc_md: str | None = None):
+    """The daily DAG ``<name>_daily`` of a declared domain: one Spark task per job of the
+    declaration, in order. A run processes its logical date, or the manual range of the
+    ``start`` / ``end`` params (each job then covers every date of the range)."""
+    from airflow.sdk import DAG, Param
+
+    from spark_jobs.registry import domain
+
+    declared = domain(name)
+    with DAG(
+        f"{name}_daily",
+        description=declared.description,
+        schedule="@daily",
+        start_date=START,
+        catchup=True,
+        max_active_runs=1,
+        default_args=DEFAULTS,
+        doc_md=doc_md,
+        tags=[name],
+        params={
+            "start": Param(None, description="first ingest date of a manual range (default: the logical date)",
+                           **DATE_PARAM),
+            "end": Param(None, description="last ingest date of a manual range (default: start)", **DATE_PARAM),
+        },
+    ) as dag:
+        tasks = [spark_task(job, *args, date=FIRST, to=LAST) for job, *args in declared.jobs]
+        for upstream, downstream in zip(tasks, tasks[1:]):
+            upstream >> downstream
+    return dag

@@ -17,7 +17,7 @@ from pyspark.sql import SparkSession
 from spark_jobs.config import PROJECT_ROOT, Settings
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.gold import processed_as_of
-from spark_jobs.quality.domains import GOLD_SOURCES, gold_tables, readers_of
+from spark_jobs.quality.domains import gold_tables, readers_of, source_names
 from spark_jobs.quality.wap import read_audit
 from spark_jobs.side_by_side import run_side_by_side
 
@@ -77,7 +77,7 @@ def freshness_report(spark: SparkSession, domain: str, as_of: date) -> list[str]
     """One warning per source of the domain that did not deliver on ``as_of``: when it last
     did (or that it never has) and the gold tables built without newer data from it.
     A signal for people, never a gate (see ``quality.domains``)."""
-    sources = sorted({source for read in GOLD_SOURCES[domain].values() for source in read})
+    sources = sorted(source_names(domain))
     last = {r[0]: r[1] for r in spark.sql(
         f"SELECT source, max(ingest_date) FROM ops.run_log WHERE domain = '{domain}' AND stage = 'bronze' "
         f"AND files > 0 AND ingest_date <= DATE'{as_of.isoformat()}' GROUP BY source").collect()}

@@ -29,9 +29,8 @@ from spark_jobs.merge import sync_rows, values_in
 from spark_jobs.recsys.fold import ARRAYS, fold, lookback_days, read
 from spark_jobs.recsys.rankings import carousels_to_build
 from spark_jobs.recsys.reference import history_from_scratch
+from spark_jobs.recsys.tables import ACTION_CHANGES, ACTIONS, HISTORIES, STATE
 
-STATE, HISTORIES = "silver.recsys_customer_history", "silver.recsys_impression_histories"
-ACTIONS, CHANGES = "silver.recsys_actions", "silver.recsys_action_changes"
 FOLDED_THROUGH = "shoplake.folded-through"
 BROADCAST_CUSTOMERS = 2_000_000   # a day's actions of more customers are joined by shuffle
 COMPACT_AFTER_MERGES = 7          # a week of daily MERGEs whose delete files every read applies
@@ -169,7 +168,7 @@ def write_histories(spark: SparkSession, ingest_date: date, watermark: date, loo
 
 def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
     lookback = lookback_days()
-    changes = spark.table(CHANGES).where(F.col("ingest_date") == F.lit(ingest_date)).select("customer_id", "from_date")
+    changes = spark.table(ACTION_CHANGES).where(F.col("ingest_date") == F.lit(ingest_date)).select("customer_id", "from_date")
     watermark = advance_state(spark, ingest_date - timedelta(days=1), changes, lookback)
     shown = write_histories(spark, ingest_date, watermark, lookback)
     compacted = compact_state(spark)

@@ -22,7 +22,7 @@ from datetime import date
 
 import numpy as np
 
-TABLE = "gold.training_input"
+from spark_jobs.recsys.tables import TRAINING_INPUT
 COLUMNS = ("item_id", "actions", "action_types")
 HISTORY_SIZE = 1000
 
@@ -53,7 +53,7 @@ def record_batches(dt: date, table=None, seed: int | None = None) -> Iterator:
 
     if table is None:
         from spark_jobs.catalog import load_catalog
-        table = load_catalog().load_table(TABLE)
+        table = load_catalog().load_table(TRAINING_INPUT)
     scan = table.scan(row_filter=EqualTo("dt", dt.isoformat()), selected_fields=COLUMNS)
     tasks = list(scan.plan_files())
     random.Random(seed).shuffle(tasks)

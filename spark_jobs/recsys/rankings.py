@@ -7,8 +7,7 @@ from datetime import date
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
-IMPRESSIONS, IMPRESSION_CHANGES = "silver.recsys_impressions", "silver.recsys_impression_changes"
-CHANGES = "silver.recsys_action_changes"
+from spark_jobs.recsys.tables import ACTION_CHANGES, IMPRESSION_CHANGES, IMPRESSIONS
 
 
 def winners(deliveries: DataFrame) -> DataFrame:
@@ -24,7 +23,7 @@ def keys_to_build(spark: SparkSession, ingest_dates: list[date]) -> DataFrame:
     which those ingest dates changed the customer's actions."""
     delivered = (spark.table(IMPRESSION_CHANGES).where(F.col("ingest_date").isin(ingest_dates))
                  .select("dt", "ranking_id"))
-    changes = (spark.table(CHANGES).where(F.col("ingest_date").isin(ingest_dates))
+    changes = (spark.table(ACTION_CHANGES).where(F.col("ingest_date").isin(ingest_dates))
                .groupBy("customer_id").agg(F.min("from_date").alias("from_date")))
     affected = (spark.table(IMPRESSIONS).join(F.broadcast(changes), "customer_id")
                 .where(F.col("dt") > F.col("from_date")).select("dt", "ranking_id"))

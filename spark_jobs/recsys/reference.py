@@ -12,6 +12,8 @@ from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from spark_jobs.recsys.fold import ARRAYS, HISTORY_SIZE, empty, window_start
+from spark_jobs.recsys.rankings import winners
+from spark_jobs.recsys.training import training_rows
 
 
 def history_from_scratch(actions: DataFrame, wanted: DataFrame, lookback: int,
@@ -35,9 +37,6 @@ def history_from_scratch(actions: DataFrame, wanted: DataFrame, lookback: int,
 
 def training_input_from_scratch(impressions: DataFrame, actions: DataFrame, lookback: int) -> DataFrame:
     """gold.training_input computed over all silver data at once."""
-    from spark_jobs.recsys.gold import training_rows
-    from spark_jobs.recsys.rankings import winners
-
     won = winners(impressions).where(F.size("impressions") > 0)
     histories = history_from_scratch(actions, won.select("customer_id", "dt").distinct(), lookback)
     return training_rows(won, histories)

@@ -20,10 +20,9 @@ from spark_jobs.frames import union_all
 from spark_jobs.merge import mirror_slice
 from spark_jobs.quarantine import quarantine, split
 from spark_jobs.recsys.parse import ACTION_TYPES, parse_actions, parse_impressions
+from spark_jobs.recsys.tables import ACTION_CHANGES, ACTIONS, IMPRESSION_CHANGES, IMPRESSIONS
 from spark_jobs.run_log import RunRecord, write_run_log
 
-ACTIONS, IMPRESSIONS, CHANGES = "silver.recsys_actions", "silver.recsys_impressions", "silver.recsys_action_changes"
-IMPRESSION_CHANGES = "silver.recsys_impression_changes"
 ACTION_KEY = ("source", "ingest_date", "source_file", "record_number")
 ACTION_COLUMNS = ("customer_id", "action_ts", "action_type", "item_id", "action_date") + ACTION_KEY
 DELIVERY_KEY = ("ingest_date", "source_file", "record_number")
@@ -48,7 +47,7 @@ def load_actions(spark: SparkSession, ingest_date: date) -> list[RunRecord]:
     old = spark.table(ACTIONS).where(F.col("ingest_date") == F.lit(ingest_date))
     changes = touched_customers(old, new).select(F.lit(ingest_date).alias("ingest_date"), "customer_id", "from_date")
     # Changes first: they need the slice as it was before this run.
-    mirror_slice(changes, CHANGES, ("ingest_date", "customer_id"), {"ingest_date": ingest_date}, ("from_date",))
+    mirror_slice(changes, ACTION_CHANGES, ("ingest_date", "customer_id"), {"ingest_date": ingest_date}, ("from_date",))
     mirror_slice(new, ACTIONS, ACTION_KEY, {"ingest_date": ingest_date}, ACTION_COLUMNS[:5])
     quarantine({source: split(rows)[1] for source, rows in parsed.items()}, "recsys", ingest_date)
     read = {s: rows.count() for s, rows in parsed.items()}

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-TABLE = "gold.training_input"
+from spark_jobs.recsys.tables import TRAINING_INPUT
 
 
 def partition_sizes(table=None) -> list[dict]:
     """One dict per dt: rows, data_bytes, delete_bytes, bytes_per_row, files."""
     if table is None:
         from spark_jobs.catalog import load_catalog
-        table = load_catalog().load_table(TABLE)
+        table = load_catalog().load_table(TRAINING_INPUT)
     days: dict = defaultdict(lambda: {"rows": 0, "data_bytes": 0, "delete_bytes": 0, "files": 0})
     for task in table.scan().plan_files():
         day = days[task.file.partition[0]]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from spark_jobs.jobs import DOMAIN_STAGES
+from spark_jobs.registry import domains
 
 DAG_DIR = Path(__file__).resolve().parents[2] / "dags"
 DAG_FILES = sorted(p for p in DAG_DIR.glob("*.py") if not p.name.startswith("_"))
@@ -22,7 +22,7 @@ def dagbag():
 
 
 def test_there_is_a_dag_file_per_domain():
-    assert {p.stem for p in DAG_FILES} >= {f"{domain}_daily" for domain in DOMAIN_STAGES}
+    assert {p.stem for p in DAG_FILES} >= {f"{name}_daily" for name in domains()}
 
 
 def test_no_import_errors(dagbag):
@@ -37,12 +37,12 @@ def test_each_file_parses_in_under_two_seconds(path):
     assert time.perf_counter() - started < 2.0
 
 
-@pytest.mark.parametrize("domain", sorted(DOMAIN_STAGES))
+@pytest.mark.parametrize("domain", sorted(domains()))
 def test_domain_dag_runs_its_stages_in_order(dagbag, domain):
     from shoplake_airflow import task_id_for
 
     dag = dagbag.dags[f"{domain}_daily"]
-    expected = [task_id_for(*stage) for stage in DOMAIN_STAGES[domain]]
+    expected = [task_id_for(*job) for job in domains()[domain].jobs]
     assert set(dag.task_ids) == set(expected)
     for upstream, downstream in zip(expected, expected[1:]):
         assert upstream in dag.get_task(downstream).upstream_task_ids
@@ -59,6 +59,7 @@ def test_daily_dags_catch_up_one_run_at_a_time_and_document_themselves(dagbag):
         assert dag.max_active_runs == 1, dag.dag_id
         assert dag.catchup is True, dag.dag_id
         assert dag.doc_md and dag.doc_md.strip(), dag.dag_id
+        assert dag.description, dag.dag_id
 
 
 def test_spark_tasks_use_the_spark_default_connection(dagbag):

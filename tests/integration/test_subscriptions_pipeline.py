@@ -9,7 +9,7 @@ import pytest
 from lake_support import reset_lake, table_rows as rows
 
 from spark_jobs.gold import model_frame
-from spark_jobs.jobs import DOMAIN_STAGES, resolve, run_domain_day
+from spark_jobs.jobs import resolve, run_domain_day
 from spark_jobs.quality.domains import GOLD_TABLES
 from spark_jobs.quality.scan import QualityGateFailed
 from spark_jobs.quality.wap import writing_to_audit
@@ -40,8 +40,8 @@ def rebuilt_gold(spark, lake, as_of: date) -> dict[str, list[tuple]]:
     """Gold computed whole, from silver rebuilt from scratch over the same landing days."""
     reset_lake(spark)
     for day in DAY:
-        for job in ("subscriptions.bronze", "subscriptions.silver"):
-            resolve(job)(spark, lake, day)
+        resolve("bronze")(spark, lake, day, DOMAIN)
+        resolve("subscriptions.silver")(spark, lake, day)
     result = {}
     for model in MODELS:       # dependency order: mrr_monthly and ltv_cac_ratio read gold tables
         frame = model_frame(spark, model, as_of).cache()
@@ -75,12 +75,12 @@ def _corrupt_audit_dau(spark) -> None:
 
 def _run_with_a_failing_gate(spark, lake, day: date) -> None:
     """Run a day up to its scan with a broken gold row: the gate must fail, naming the check."""
-    stages = dict((job, args) for job, *args in DOMAIN_STAGES[DOMAIN])
-    for job in ("subscriptions.bronze", "subscriptions.silver", "subscriptions.gold"):
-        resolve(job)(spark, lake, day, *stages[job])
+    resolve("bronze")(spark, lake, day, DOMAIN)
+    for job in ("subscriptions.silver", "subscriptions.gold"):
+        resolve(job)(spark, lake, day)
     _corrupt_audit_dau(spark)
     with pytest.raises(QualityGateFailed, match="daily_active_users event_date is unique"):
-        resolve("quality.scan")(spark, lake, day, *stages["quality.scan"])
+        resolve("quality.scan")(spark, lake, day, DOMAIN)
 
 
 def test_a_failing_check_blocks_publication_and_names_the_check(spark, lake):

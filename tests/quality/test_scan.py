@@ -75,7 +75,7 @@ def test_no_shipped_check_fails_on_freshness_or_emptiness():
 
 def test_each_gold_model_reads_only_the_silver_tables_of_its_declared_sources():
     """The declared sources are what a stale-source warning names: they must match the SQL."""
-    from spark_jobs.quality.domains import GOLD_SOURCES
+    from spark_jobs.subscriptions import DOMAIN
 
     silver_of = {"events": "events", "event_conflicts": "events", "subscriptions": "subscriptions",
                  "marketing_spend": "marketing_spend", "fx_rates": None}
@@ -88,5 +88,5 @@ def test_each_gold_model_reads_only_the_silver_tables_of_its_declared_sources():
             read |= sources(gold)
         return read
 
-    for name, declared in GOLD_SOURCES["subscriptions"].items():
-        assert sources(name) == set(declared), name
+    for gold in DOMAIN.gold:
+        assert sources(gold.name) == set(gold.sources), gold.name

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from spark_jobs.bronze import Source, load_bronze
-from spark_jobs.subscriptions import bronze as subscriptions_bronze
+from spark_jobs import bronze
+from spark_jobs.bronze import load_bronze
+from spark_jobs.domain import Source
+from spark_jobs.subscriptions import DOMAIN
 
-EVENTS = Source("subscriptions", "events", "ndjson")
-SUBSCRIPTIONS = Source("subscriptions", "subscriptions", "json_array")
-SPEND = Source("subscriptions", "marketing_spend", "csv")
+EVENTS, SUBSCRIPTIONS, SPEND = (DOMAIN.source(name) for name in ("events", "subscriptions", "marketing_spend"))
 
 
 def land(settings, source: Source, day: date, name: str, text: str) -> Path:
@@ -92,8 +92,8 @@ def test_missing_folder_is_an_empty_reconciled_day(spark, settings):
 def test_domain_run_writes_one_run_log_row_per_source(spark, settings):
     day = date(2025, 3, 8)
     land(settings, EVENTS, day, "a.ndjson", '{"event_id": "e1"}\n{"event_id": "e2"}\n')
-    subscriptions_bronze.run(spark, settings, day)
-    subscriptions_bronze.run(spark, settings, day)
+    bronze.run(spark, settings, day, "subscriptions")
+    bronze.run(spark, settings, day, "subscriptions")
     log = spark.table("ops.run_log").where(f"ingest_date = DATE'{day}' AND stage = 'bronze'").collect()
     assert sorted((r.source, r.files, r.records_read, r.rows_in_table, r.reconciled) for r in log) == [
         ("events", 1, 2, 2, True), ("marketing_spend", 0, 0, 0, True), ("subscriptions", 0, 0, 0, True)]

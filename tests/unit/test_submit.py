@@ -11,12 +11,12 @@ def test_job_arguments_may_follow_the_date_range():
 
 
 def test_a_single_date_needs_no_range():
-    options = submit.parse_args(["subscriptions.bronze", "--date", "2026-01-01"])
+    options = submit.parse_args(["subscriptions.silver", "--date", "2026-01-01"])
     assert (options.to, options.args) == (None, [])
 
 
 def test_a_user_error_exits_2_with_one_line(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("SHOPLAKE_HOME", str(tmp_path))
     monkeypatch.setenv("SHOPLAKE_CATALOG_URI", f"jdbc:sqlite:{tmp_path / 'missing.db'}")
-    assert submit.main(["subscriptions.bronze", "--date", "2026-01-01"]) == 2
+    assert submit.main(["subscriptions.silver", "--date", "2026-01-01"]) == 2
     assert capsys.readouterr().err.count("\n") == 1

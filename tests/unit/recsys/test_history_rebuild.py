@@ -12,7 +12,8 @@ from datetime import date, datetime
 
 import pytest
 
-from spark_jobs.recsys.history import ACTIONS, FOLDED_THROUGH, STATE, advance_state, histories_for
+from spark_jobs.recsys.history import FOLDED_THROUGH, advance_state, histories_for
+from spark_jobs.recsys.tables import ACTIONS, STATE
 
 LOOKBACK = 10
 ACTION_COLUMNS = ("customer_id bigint, action_ts timestamp, action_type int, item_id int, action_date date, "

@@ -26,7 +26,7 @@ def test_latest_delivery_wins_by_ingest_date_then_file_then_line(spark):
 
 
 def test_rows_are_padded_to_1000_with_zeros_after_the_history(spark):
-    from spark_jobs.recsys.gold import training_rows
+    from spark_jobs.recsys.training import training_rows
 
     d = date(2026, 1, 5)
     imps = _deliveries(spark, [(d, "r", 1, [(10, False), (11, True)], d, "f", 1)]).drop("ingest_date", "source_file", "record_number")
@@ -39,7 +39,7 @@ def test_rows_are_padded_to_1000_with_zeros_after_the_history(spark):
 
 
 def test_customer_without_history_gets_all_zero_arrays(spark):
-    from spark_jobs.recsys.gold import training_rows
+    from spark_jobs.recsys.training import training_rows
 
     d = date(2026, 1, 5)
     imps = _deliveries(spark, [(d, "r", 2, [(10, False)], d, "f", 1)]).drop("ingest_date", "source_file", "record_number")
@@ -48,7 +48,7 @@ def test_customer_without_history_gets_all_zero_arrays(spark):
 
 
 def test_empty_array_gives_no_rows(spark):
-    from spark_jobs.recsys.gold import training_rows
+    from spark_jobs.recsys.training import training_rows
 
     d = date(2026, 1, 5)
     imps = _deliveries(spark, [(d, "r", 2, [], d, "f", 1)]).drop("ingest_date", "source_file", "record_number")
