@@ -84,7 +84,7 @@ def main() -> None:
     from spark_jobs.ddl import apply_ddl
     from spark_jobs.jobs import resolve
     from spark_jobs.session import get_spark
-    from spark_jobs.subscriptions.generate import generate
+    from spark_jobs.datagen.subscriptions import generate
 
     settings = load_settings()
     history = options.history_days

@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
-from spark_jobs.recsys.loader import training_batches
-from spark_jobs.recsys.sizes import partition_sizes
+from spark_jobs.readers.training_loader import training_batches
+from spark_jobs.readers.training_sizes import partition_sizes
 
 ITEMS = 1 << 16   # item ids are hashed into this many embedding rows
 

@@ -36,9 +36,9 @@ shoplake run recsys --date "$START" --to "$RECSYS_END" > .local/demo-recsys.log
 grep -E "checks passed" .local/demo-recsys.log || true
 
 step "Summary"
-python -m spark_jobs.summary
-python -m spark_jobs.subscriptions.summary
-python -m spark_jobs.recsys.demo_summary
+python -m spark_jobs.readers.lake_summary
+python -m spark_jobs.readers.subscriptions_summary
+python -m spark_jobs.readers.recsys_summary
 
 cat <<EOF2
 

@@ -74,7 +74,7 @@ def cmd_generate(args, settings) -> None:
     import json
 
     try:
-        generator = importlib.import_module(f"spark_jobs.{args.domain}.generate")
+        generator = importlib.import_module(f"spark_jobs.datagen.{args.domain}")
     except ModuleNotFoundError:
         raise ShoplakeError(f"no generator for domain {args.domain!r}") from None
     counts = generator.generate(settings, args.out, days=args.days, seed=args.seed, start=args.start)

@@ -19,7 +19,7 @@ DAYS = 3
 @pytest.fixture(scope="module")
 def recsys_lake(spark, settings):
     from spark_jobs.jobs import run_domain_day
-    from spark_jobs.recsys.generate import generate
+    from spark_jobs.datagen.recsys import generate
 
     traps = generate(settings, settings.landing, days=DAYS, seed=7, start=START,
                      customers=30, actions_per_day=60, impressions_per_day=6)

@@ -13,7 +13,7 @@ from spark_jobs.jobs import resolve, run_domain_day
 from spark_jobs.quality.domains import GOLD_TABLES
 from spark_jobs.quality.scan import QualityGateFailed
 from spark_jobs.quality.wap import writing_to_audit
-from spark_jobs.subscriptions.generate import generate
+from spark_jobs.datagen.subscriptions import generate
 from spark_jobs.subscriptions.gold import MODELS
 
 pytestmark = pytest.mark.integration

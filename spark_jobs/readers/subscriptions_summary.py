@@ -1,6 +1,6 @@
 """The subscriptions part of the `make demo` summary: published gold, read with PyIceberg.
 
-    python -m spark_jobs.subscriptions.summary
+    python -m spark_jobs.readers.subscriptions_summary
 
 Prints the last days of DAU and net revenue, MRR on as_of and per month, and a small
 weekly cohort retention table. Reads ``main`` — what the quality gate published.

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 
-from spark_jobs.subscriptions import _gen_extra_lines as x
-from spark_jobs.subscriptions._gen_events import ACTIVITY, DayBuf, later, pick
-from spark_jobs.subscriptions._gen_world import DAY_US, OFFSETS_MIN, SECOND_US, User, World, ts_text
+from spark_jobs.datagen.subscriptions import extra_lines as x
+from spark_jobs.datagen.subscriptions.events import ACTIVITY, DayBuf, later, pick
+from spark_jobs.datagen.subscriptions.world import DAY_US, OFFSETS_MIN, SECOND_US, User, World, ts_text
 
 dumps = json.dumps
 _MONEY = ("purchase", "refund")

@@ -90,10 +90,10 @@ import math
 
 from spark_jobs import storage
 from spark_jobs.config import Settings
-from spark_jobs.subscriptions._gen_events import STYLE_KEYS, DayBuf, day_events
-from spark_jobs.subscriptions._gen_tables import SPEND_TRAPS, SUB_TRAPS, spend_file, spend_gaps, subscription_files
-from spark_jobs.subscriptions._gen_traps import EVENT_TRAPS, inject
-from spark_jobs.subscriptions._gen_world import World, new_world
+from spark_jobs.datagen.subscriptions.events import STYLE_KEYS, DayBuf, day_events
+from spark_jobs.datagen.subscriptions.tables import SPEND_TRAPS, SUB_TRAPS, spend_file, spend_gaps, subscription_files
+from spark_jobs.datagen.subscriptions.traps import EVENT_TRAPS, inject
+from spark_jobs.datagen.subscriptions.world import World, new_world
 
 DOMAIN = "subscriptions"
 MAX_LINES_PER_FILE = 250_000

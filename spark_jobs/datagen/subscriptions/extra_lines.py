@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from spark_jobs.subscriptions._gen_events import (
+from spark_jobs.datagen.subscriptions.events import (
     ACTIVITY, DayBuf, fresh_event, later, pick, purchase, purchase_ref, random_time, refund, signup,
 )
-from spark_jobs.subscriptions._gen_world import PRICES, SECOND_US, SIGNUP_CHANNELS, World
+from spark_jobs.datagen.subscriptions.world import PRICES, SECOND_US, SIGNUP_CHANNELS, World
 
 dumps = json.dumps
 DROP = object()  # variant meaning "leave the field out"

@@ -1,6 +1,6 @@
 """Feed one day of ``gold.training_input`` to the carousel transformer, without Spark.
 
-    from spark_jobs.recsys.loader import training_batches
+    from spark_jobs.readers.training_loader import training_batches
     for batch in training_batches(date(2026, 1, 14), batch_size=512, seed=0):
         model(batch.impressions, batch.actions, batch.action_types)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from spark_jobs.config import load_settings
-from spark_jobs.subscriptions import generate as gen
+from spark_jobs.datagen import subscriptions as gen
 
 DAYS, SEED, START = 10, 7, dt.date(2026, 1, 1)
 SOURCES = ("events", "subscriptions", "marketing_spend")

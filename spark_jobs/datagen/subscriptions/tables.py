@@ -5,7 +5,7 @@ import csv
 import io
 import json
 
-from spark_jobs.subscriptions._gen_world import CHANNEL_DISPLAY, PRICES, SECOND_US, User, World, ts_text
+from spark_jobs.datagen.subscriptions.world import CHANNEL_DISPLAY, PRICES, SECOND_US, User, World, ts_text
 
 PLANS = ("basic", "pro", "team")
 SPEND_RANGE = {"google": (900, 1600), "facebook": (600, 1200), "tiktok": (300, 800), "affiliate": (40, 160)}

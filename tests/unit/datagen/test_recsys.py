@@ -13,7 +13,7 @@ TRAPS = {"late_action", "duplicate_action", "tie_same_timestamp", "null_time_fal
 
 
 def test_every_trap_is_planted_and_runs_are_deterministic(tmp_path):
-    from spark_jobs.recsys.generate import generate
+    from spark_jobs.datagen.recsys import generate
 
     first = generate(load_settings(), str(tmp_path / "a"), days=4, seed=3, customers=20, actions_per_day=30)
     again = generate(load_settings(), str(tmp_path / "b"), days=4, seed=3, customers=20, actions_per_day=30)

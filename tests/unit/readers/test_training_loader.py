@@ -11,12 +11,12 @@ DAY = date(2031, 1, 1)  # a day no other test writes
 
 
 def test_loader_imports_without_pyspark():
-    code = "import sys, spark_jobs.recsys.loader; assert 'pyspark' not in sys.modules"
+    code = "import sys, spark_jobs.readers.training_loader; assert 'pyspark' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
 
 
 def test_one_day_is_read_whole_in_shuffled_batches_of_aligned_rows(spark):
-    from spark_jobs.recsys.loader import training_batches
+    from spark_jobs.readers.training_loader import training_batches
 
     rows = [(DAY, f"r{i // 10}", i // 10, i % 10, i + 1, False, 1, [i + 1] + [0] * 999, [2] + [0] * 999)
             for i in range(40)]

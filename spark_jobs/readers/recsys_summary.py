@@ -1,6 +1,6 @@
 """What ``make demo`` shows for recsys: rows and bytes per training day, and one sample.
 
-    python -m spark_jobs.recsys.demo_summary
+    python -m spark_jobs.readers.recsys_summary
 
 Reads the lake through PyIceberg only (no Spark), like the model team's loader.
 """
@@ -10,8 +10,8 @@ import datetime as dt
 
 
 def main() -> None:
-    from spark_jobs.recsys.loader import training_batches
-    from spark_jobs.recsys.sizes import partition_sizes
+    from spark_jobs.readers.training_loader import training_batches
+    from spark_jobs.readers.training_sizes import partition_sizes
 
     days = partition_sizes()
     if not days:

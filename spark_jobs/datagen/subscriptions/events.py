@@ -11,8 +11,8 @@ from array import array
 from bisect import bisect
 from itertools import accumulate
 
-from spark_jobs.subscriptions._gen_tables import cancel_subscription, start_subscription
-from spark_jobs.subscriptions._gen_world import (
+from spark_jobs.datagen.subscriptions.tables import cancel_subscription, start_subscription
+from spark_jobs.datagen.subscriptions.world import (
     CHANNEL_DISPLAY, OFFSETS_MIN, PRICES, SECOND_US, User, World, ts_text,
 )
 

@@ -1,6 +1,6 @@
 """What `make demo` prints at the end, read through PyIceberg (no Spark start-up).
 
-    python -m spark_jobs.summary
+    python -m spark_jobs.readers.lake_summary
 
 Bronze row counts with a fingerprint of their content hashes (a second demo run must
 print the same fingerprints), then the latest run log.
