@@ -3,7 +3,8 @@ touched, and MERGE them so the table ends exactly as a from-scratch computation 
 (a table recomputed whole is overwritten instead).
 
 A model is one file ``sql/gold/<domain>/<table>.sql`` that computes the WHOLE table from
-silver (and earlier gold tables), with ``:as_of`` as its only parameter. A run decides
+silver (and earlier gold tables), with ``:as_of`` as its only parameter; beside it,
+``<table>.yml`` declares its grain, keys, recompute slice, columns and checks. A run decides
 per table which key values its records touched; :func:`merge_model` recomputes the model,
 keeps those keys' rows and replaces exactly that slice (rows that vanished are deleted).
 ``keys=None`` replaces the whole table. The result never depends on the order of runs:
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import yaml
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -28,14 +30,34 @@ SQL_ROOT = PROJECT_ROOT / "sql" / "gold"
 MAX_SLICE_KEYS = 5000
 
 
+def table_spec(domain: str, name: str) -> dict:
+    """``sql/gold/<domain>/<name>.yml``: the table's grain, keys, how a run recomputes it,
+    column descriptions and SodaCL checks (the one place each of these is stated)."""
+    return yaml.safe_load((SQL_ROOT / domain / f"{name}.yml").read_text())
+
+
 @dataclass(frozen=True)
 class GoldModel:
-    """A gold table, its MERGE key and the column its touched-key sets refer to."""
+    """A gold table as its yml declares it: the MERGE key, and how a run picks its rows.
+
+    ``slice_key``: the column a run recomputes by (None: the whole table, every run).
+    ``touched``: which kind of key the day's records touched selects those slices
+    (``event_date``, ``user_id``, ``cohort_week``). ``zero_filled_from``: for a table
+    with a row per date from its input's first date to as_of, which input that is."""
 
     domain: str
     name: str
     keys: tuple[str, ...]
-    slice_key: str | None = None     # None: the table is always recomputed whole
+    slice_key: str | None = None
+    touched: str | None = None
+    zero_filled_from: str | None = None
+
+    @classmethod
+    def declared(cls, domain: str, name: str) -> "GoldModel":
+        spec = table_spec(domain, name)
+        recompute = spec.get("recompute") or {}
+        return cls(domain, name, tuple(spec["keys"]), recompute.get("slice"), recompute.get("touched"),
+                   recompute.get("zero_filled_from"))
 
     @property
     def table(self) -> str:

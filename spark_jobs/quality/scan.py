@@ -1,6 +1,7 @@
 """``quality.scan <domain>``: run the domain's SodaCL checks against the audit branch.
 
-Checks live in ``soda/<layer>/<domain>/*.yml`` (layer: silver, gold, ops). Every table of
+Checks live in ``soda/<layer>/<domain>/*.yml`` (layer: silver, ops) and, for each gold
+table, in its ``sql/gold/<domain>/<table>.yml`` beside the model. Every table of
 the silver, ops and quarantine namespaces, and the domain's gold tables as the ``audit``
 branch holds them, are temp views named ``<namespace>_<table>`` (``gold_mrr_daily``,
 ``silver_events``, ``ops_dq_metrics``). Variables: ``${domain}``, ``${first_date}`` and
@@ -12,11 +13,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import yaml
 from pyspark.sql import SparkSession
 
 from spark_jobs.config import PROJECT_ROOT, Settings
 from spark_jobs.errors import ShoplakeError
-from spark_jobs.gold import processed_as_of
+from spark_jobs.gold import SQL_ROOT, processed_as_of
 from spark_jobs.quality.domains import gold_tables, readers_of, source_names
 from spark_jobs.quality.wap import read_audit
 from spark_jobs.side_by_side import run_side_by_side
@@ -30,8 +32,19 @@ class QualityGateFailed(ShoplakeError):
     """The scan found failing checks: gold stays unpublished."""
 
 
-def check_files(domain: str, root: Path = SODA_ROOT) -> list[Path]:
-    return sorted(root.glob(f"*/{domain}/*.yml"))
+def check_files(domain: str, root: Path = SODA_ROOT, gold_root: Path = SQL_ROOT) -> list[Path]:
+    """The domain's SodaCL files (``soda/<layer>/<domain>/``) and its gold tables' ymls,
+    whose ``checks`` are the checks of ``gold_<table>``."""
+    return sorted(root.glob(f"*/{domain}/*.yml")) + sorted((gold_root / domain).glob("*.yml"))
+
+
+def sodacl(path: Path) -> str:
+    """The SodaCL text of a check file: a soda/ file as it is; a gold table's yml as
+    ``checks for gold_<table>:`` and its ``checks``."""
+    if path.is_relative_to(SQL_ROOT):
+        checks = yaml.safe_load(path.read_text())["checks"]
+        return yaml.safe_dump({f"checks for gold_{path.stem}": checks}, sort_keys=False, width=10_000)
+    return path.read_text()
 
 
 def view_name(table: str) -> str:
@@ -61,7 +74,7 @@ def soda_scan(spark: SparkSession, files: list[Path], variables: dict[str, str])
     scan.add_spark_session(spark, data_source_name=DATA_SOURCE)
     scan.add_variables(variables)
     for path in files:
-        scan.add_sodacl_yaml_file(str(path))
+        scan.add_sodacl_yaml_str(sodacl(path), file_name=str(path))
     scan.execute()
     return scan
 

@@ -15,11 +15,13 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
+from spark_jobs.gold import GoldModel, pending_dates
 from spark_jobs.merge import sync_rows, values_in
 from spark_jobs.recsys.rankings import carousels, keys_to_build
 from spark_jobs.recsys.tables import HISTORIES, TRAINING_INPUT
-from spark_jobs.recsys.training import KEY, training_rows
+from spark_jobs.recsys.training import training_rows
 
+KEY = GoldModel.declared("recsys", "training_input").keys
 WRITE_ORDER = "customer_id, ranking_id, position"
 
 
@@ -44,7 +46,6 @@ RUNS_ONCE_PER_RANGE = True  # builds every pending date, so a range needs one bu
 def run(spark: SparkSession, settings: Settings, ingest_date: date, first_date: date | None = None) -> None:
     """Build on the audit branch; ``quality.publish recsys`` makes it visible. Dates whose
     earlier gold was never published (a failed gate) are rebuilt too."""
-    from spark_jobs.gold import pending_dates
     from spark_jobs.quality.domains import gold_tables
     from spark_jobs.quality.wap import reset_audit, writing_to_audit
 

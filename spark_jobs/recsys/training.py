@@ -7,9 +7,6 @@ from pyspark.sql import functions as F
 
 from spark_jobs.recsys.fold import HISTORY_SIZE, empty
 
-KEY = ("dt", "ranking_id", "position")
-
-
 def padded(values, size: int = HISTORY_SIZE):
     return F.concat(values, F.array_repeat(F.lit(0), F.lit(size) - F.size(values)))
 

@@ -1,18 +1,18 @@
 """Gold metrics of the subscriptions domain, written to the ``audit`` branch.
 
-Each table is one SQL model (sql/gold/subscriptions/<table>.sql). A daily run recomputes
-only what the ingest date's records touched and MERGEs those rows:
+Each table is one SQL model with its yml beside it (``sql/gold/subscriptions/<table>.sql``
+and ``.yml``). A daily run recomputes only what the ingest date's records touched, as
+each yml's ``recompute`` declares, and MERGEs those rows:
 
-- daily_active_users, daily_revenue_gross, daily_revenue_net: the touched event dates (for
-  a refund silver hands over its purchase's date too), plus the dates that enter or leave
-  the table's range [first date, as_of] — as_of moving forward, or the first date moving;
-- ltv_per_user: the touched users (for a refund, silver hands over the purchase's user);
-- weekly_cohort_retention: the cohorts of the touched users, or the whole table when as_of
-  has moved into another week (every cohort gains a week_number);
-- mrr_daily, mrr_monthly, cac_by_channel, cac_by_channel_monthly, ltv_cac_ratio: whole.
-  Every MRR date depends on all subscriptions active then (one per user), the CAC tables
-  are channel totals and a channel x month grid, the ratio averages over all users of a
-  channel; all are small.
+- ``touched: event_date``: the touched event dates (for a refund silver hands over its
+  purchase's date too), plus the dates that enter or leave the table's zero-filled range
+  [first date of its input, as_of] — as_of moving forward, or the first date moving;
+- ``touched: user_id``: the touched users (for a refund, silver hands over the purchase's user);
+- ``touched: cohort_week``: the cohorts of the touched users, or the whole table when
+  as_of has moved into another week (every cohort gains a week_number);
+- no ``recompute``: the whole table. Every MRR date depends on all subscriptions active
+  then (one per user), the CAC tables are channel totals and a channel x month grid, the
+  ratio averages over all users of a channel; all are small.
 Nothing is visible to readers until quality.publish fast-forwards main (see spark_jobs.quality).
 """
 from __future__ import annotations
@@ -29,22 +29,7 @@ from spark_jobs.side_by_side import run_side_by_side
 from spark_jobs.subscriptions import gold_keys
 
 DOMAIN = "subscriptions"
-KEYS = {
-    "daily_active_users": ("event_date",),
-    "daily_revenue_gross": ("event_date",),
-    "daily_revenue_net": ("event_date",),
-    "mrr_daily": ("date",),
-    "mrr_monthly": ("month",),
-    "weekly_cohort_retention": ("cohort_week", "week_number"),
-    "cac_by_channel": ("channel",),
-    "cac_by_channel_monthly": ("month", "channel"),
-    "ltv_per_user": ("user_id",),
-    "ltv_cac_ratio": ("channel",),
-}
-SLICE_KEY = {"daily_active_users": "event_date", "daily_revenue_gross": "event_date",
-             "daily_revenue_net": "event_date", "weekly_cohort_retention": "cohort_week",
-             "ltv_per_user": "user_id"}
-MODELS = tuple(GoldModel(DOMAIN, name, KEYS[name], SLICE_KEY.get(name)) for name in GOLD_TABLES[DOMAIN])
+MODELS = tuple(GoldModel.declared(DOMAIN, name) for name in GOLD_TABLES[DOMAIN])
 
 
 def date_range(first: date | None, as_of: date) -> set[date]:
@@ -65,14 +50,14 @@ def keys_to_recompute(spark: SparkSession, model: GoldModel, as_of: date, first:
     """The touched key values of ``model`` (None: recompute the whole table)."""
     if model.slice_key is None:
         return None
-    if model.name == "ltv_per_user":
+    if model.touched == "user_id":
         return gold_keys.touched_users(spark)
-    if model.name == "weekly_cohort_retention":
+    if model.touched == "cohort_week":
         if gold_keys.cohort_weeks_moved(spark, model.table, as_of):
             return None
         return gold_keys.touched_cohorts(spark)
     dates = gold_keys.touched_dates(spark)
-    return None if dates is None else dates | range_changes(spark, model, first[model.name], as_of)
+    return None if dates is None else dates | range_changes(spark, model, first[model.zero_filled_from], as_of)
 
 
 def build_gold(spark: SparkSession, ingest_date: date) -> dict[str, str]:

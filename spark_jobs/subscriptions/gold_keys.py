@@ -64,14 +64,14 @@ def touched_cohorts(spark: SparkSession) -> set[date] | None:
 
 
 def first_dates(spark: SparkSession) -> dict[str, date | None]:
-    """First date of each zero-filled date table's input, in one pass over silver.events."""
+    """First date of each input a zero-filled date table may start from (its yml's
+    ``zero_filled_from``): any valid event, or a purchase; one pass over silver.events."""
     row = spark.sql("""
         SELECT min(event_date) AS events,
                min(CASE WHEN event_type = 'purchase' THEN event_date END) AS purchases
         FROM silver.events
     """).first()
-    return {"daily_active_users": row["events"], "daily_revenue_gross": row["purchases"],
-            "daily_revenue_net": row["purchases"]}
+    return {"events": row["events"], "purchases": row["purchases"]}
 
 
 def cohort_weeks_moved(spark: SparkSession, table: str, as_of: date) -> bool:

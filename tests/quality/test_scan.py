@@ -6,13 +6,24 @@ from datetime import date
 
 from spark_jobs.config import PROJECT_ROOT
 from spark_jobs.quality.domains import GOLD_TABLES
-from spark_jobs.quality.scan import check_files, failures, soda_scan
+from spark_jobs.gold import SQL_ROOT, table_spec
+from spark_jobs.quality.scan import check_files, failures, soda_scan, sodacl
 
 
 def test_every_gold_table_of_every_domain_has_its_checks_beside_the_model():
     for domain, tables in GOLD_TABLES.items():
-        names = {p.stem for p in check_files(domain) if p.parent.parent.name == "gold"}
-        assert names >= set(tables), domain
+        names = {p.stem for p in check_files(domain) if p.parent == SQL_ROOT / domain}
+        assert names == set(tables), domain
+        for name in tables:
+            spec = table_spec(domain, name)
+            assert spec["grain"] and spec["keys"] and spec["checks"], name
+            assert (SQL_ROOT / domain / f"{name}.sql").exists() or spec.get("builder"), name
+
+
+def test_a_gold_yml_becomes_the_checks_of_its_audit_view():
+    text = sodacl(SQL_ROOT / "subscriptions" / "daily_active_users.yml")
+    assert text.startswith("checks for gold_daily_active_users:")
+    assert "daily_active_users event_date is unique" in text
 
 
 def test_every_gold_table_is_written_through_a_wap_branch():
@@ -45,7 +56,7 @@ def test_a_shipped_expression_check_fails_on_a_broken_row(spark):
     rows = [(date(2026, 1, 5), 0, 10, 10, 1.0), (date(2026, 1, 5), 1, 10, 11, 1.0)]
     spark.createDataFrame(rows, "cohort_week date, week_number int, cohort_size bigint, active_users bigint, "
                                 "retention_rate double").createOrReplaceTempView("gold_weekly_cohort_retention")
-    checks = PROJECT_ROOT / "soda" / "gold" / "subscriptions" / "weekly_cohort_retention.yml"
+    checks = SQL_ROOT / "subscriptions" / "weekly_cohort_retention.yml"
     scan = soda_scan(spark, [checks], {"domain": "subscriptions", "ingest_date": "2026-01-12",
                                        "as_of": "2026-01-12"})
     assert failures(scan) == ["weekly_cohort_retention weeks start on Monday, week 0 keeps everyone, active <= size"]
@@ -65,7 +76,7 @@ def test_freshness_warns_and_never_fails_even_for_a_source_that_never_delivered(
 
 
 def test_no_shipped_check_fails_on_freshness_or_emptiness():
-    for path in sorted((PROJECT_ROOT / "soda").glob("*/*/*.yml")):
+    for path in sorted((PROJECT_ROOT / "soda").glob("*/*/*.yml")) + sorted(SQL_ROOT.glob("*/*.yml")):
         text = path.read_text()
         assert not re.search(r"freshness\([^)]*\)\s*<", text), path     # an inline threshold fails
         assert "row_count > 0" not in text, path

@@ -68,8 +68,8 @@ def silver(spark, events=(), subscriptions=(), marketing_spend=()) -> None:
     put(spark, "silver.marketing_spend", list(marketing_spend))
 
 
-def model(name: str, keys=("event_date",), slice_key=None) -> GoldModel:
-    return GoldModel(DOMAIN, name, tuple(keys), slice_key)
+def model(name: str) -> GoldModel:
+    return GoldModel.declared(DOMAIN, name)
 
 
 def compute(spark, name: str, as_of: str) -> list[dict]:
@@ -78,9 +78,9 @@ def compute(spark, name: str, as_of: str) -> list[dict]:
     return [r.asDict() for r in frame.orderBy(*frame.columns[:2]).collect()]
 
 
-def materialise(spark, name: str, keys: tuple[str, ...], as_of: str) -> None:
+def materialise(spark, name: str, as_of: str) -> None:
     """Write a model wholly to its gold table (main), for models that read other gold tables."""
-    merge_model(spark, model(name, keys), date.fromisoformat(as_of), None)
+    merge_model(spark, model(name), date.fromisoformat(as_of), None)
 
 
 def by(rows: list[dict], key: str) -> dict:

@@ -52,8 +52,8 @@ def test_ltv_cac_ratio_counts_a_converted_user_without_ltv_as_zero(spark):
     silver(spark, events=[event("p1", "u1", "purchase", "2026-01-02T10:00:00", 30),
                           event("c2", "u2", "trial_convert", "2026-01-02T10:00:00")],
            marketing_spend=[spend("2026-01-01", "unknown", 30)])
-    materialise(spark, "cac_by_channel", ("channel",), "2026-01-02")
-    materialise(spark, "ltv_per_user", ("user_id",), "2026-01-02")
+    materialise(spark, "cac_by_channel", "2026-01-02")
+    materialise(spark, "ltv_per_user", "2026-01-02")
     row = compute(spark, "ltv_cac_ratio", "2026-01-02")[0]
     assert (row["converted_users"], row["avg_ltv_usd"], row["cac_usd"], row["ltv_cac_ratio"]) == (
         2, Decimal("15.00"), Decimal("15.00"), 1.0)

@@ -21,7 +21,7 @@ def test_refund_of_a_later_arriving_purchase_is_booked_when_the_purchase_arrives
     from spark_jobs.subscriptions import gold_keys
     from spark_jobs.subscriptions.gold import keys_to_recompute
 
-    net = model("daily_revenue_net", slice_key="event_date")
+    net = model("daily_revenue_net")
     as_of = D("2026-01-04")
     spark.sql("DELETE FROM gold.daily_revenue_net")
     refund = event("r1", "u1", "refund", "2026-01-03T10:00:00", 4, refers_to="p1")

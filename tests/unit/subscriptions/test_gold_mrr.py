@@ -27,7 +27,7 @@ def test_a_subscription_is_not_active_on_its_end_date(spark):
 def test_monthly_mrr_is_the_last_day_of_the_month_or_as_of(spark):
     silver(spark, subscriptions=[subscription("a", "u1", 10, "2026-01-10", end="2026-01-31"),
                                  subscription("b", "u2", 7, "2026-01-20")])
-    materialise(spark, "mrr_daily", ("date",), "2026-02-05")
+    materialise(spark, "mrr_daily", "2026-02-05")
     rows = compute(spark, "mrr_monthly", "2026-02-05")
     assert [(r["month"], r["mrr_usd"]) for r in rows] == [
         (D("2026-01-01"), Decimal("7.00")), (D("2026-02-01"), Decimal("7.00"))]
