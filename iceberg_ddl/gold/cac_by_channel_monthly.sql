@@ -10,9 +10,3 @@ CREATE TABLE IF NOT EXISTS gold.cac_by_channel_monthly (
     cac_usd      DECIMAL(18,2)  COMMENT 'round(spend_usd / conversions, 2); null without conversions'
 )
 USING iceberg
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.wap.enabled' = 'true',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
-)

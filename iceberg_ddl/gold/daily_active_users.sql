@@ -7,9 +7,3 @@ CREATE TABLE IF NOT EXISTS gold.daily_active_users (
     dau         BIGINT  COMMENT 'distinct user_id with an event that day'
 )
 USING iceberg
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.wap.enabled' = 'true',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
-)

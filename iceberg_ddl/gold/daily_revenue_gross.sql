@@ -7,9 +7,3 @@ CREATE TABLE IF NOT EXISTS gold.daily_revenue_gross (
     purchase_count     BIGINT         COMMENT 'purchases that day'
 )
 USING iceberg
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.wap.enabled' = 'true',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
-)

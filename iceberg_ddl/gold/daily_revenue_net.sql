@@ -9,9 +9,3 @@ CREATE TABLE IF NOT EXISTS gold.daily_revenue_net (
     net_revenue_usd    DECIMAL(18,2)  COMMENT 'gross_revenue_usd - refunds_usd'
 )
 USING iceberg
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.wap.enabled' = 'true',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
-)

@@ -9,9 +9,3 @@ CREATE TABLE IF NOT EXISTS gold.ltv_cac_ratio (
     ltv_cac_ratio    DOUBLE         COMMENT 'avg_ltv_usd / cac_usd (stored, rounded columns); null when CAC is null or 0'
 )
 USING iceberg
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.wap.enabled' = 'true',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
-)

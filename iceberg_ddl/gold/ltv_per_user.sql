@@ -12,9 +12,3 @@ CREATE TABLE IF NOT EXISTS gold.ltv_per_user (
     ltv_usd              DECIMAL(18,2)  COMMENT 'gross_revenue_usd - refunds_usd'
 )
 USING iceberg
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.wap.enabled' = 'true',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
-)

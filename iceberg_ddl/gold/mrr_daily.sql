@@ -8,9 +8,3 @@ CREATE TABLE IF NOT EXISTS gold.mrr_daily (
     active_subscriptions  BIGINT         COMMENT 'subscriptions counted (at most one per user)'
 )
 USING iceberg
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.wap.enabled' = 'true',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
-)

@@ -6,9 +6,3 @@ CREATE TABLE IF NOT EXISTS gold.mrr_monthly (
     mrr_usd  DECIMAL(18,2)  COMMENT 'mrr_daily.mrr_usd on the last day of the month'
 )
 USING iceberg
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.wap.enabled' = 'true',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
-)

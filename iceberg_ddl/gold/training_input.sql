@@ -17,14 +17,10 @@ CREATE TABLE IF NOT EXISTS gold.training_input (
 USING iceberg
 PARTITIONED BY (dt)
 TBLPROPERTIES (
-    'format-version' = '2',
-    'write.wap.enabled' = 'true',
     'write.merge.mode' = 'merge-on-read',
     'write.update.mode' = 'merge-on-read',
     'write.delete.mode' = 'merge-on-read',
     'write.distribution-mode' = 'hash',
     'write.parquet.compression-codec' = 'zstd',
-    'write.parquet.compression-level' = '3',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
+    'write.parquet.compression-level' = '3'
 )

@@ -10,9 +10,3 @@ CREATE TABLE IF NOT EXISTS gold.weekly_cohort_retention (
     retention_rate  DOUBLE  COMMENT 'active_users / cohort_size, unrounded'
 )
 USING iceberg
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.wap.enabled' = 'true',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
-)

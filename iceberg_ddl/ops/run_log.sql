@@ -16,8 +16,3 @@ CREATE TABLE IF NOT EXISTS ops.run_log (
 )
 USING iceberg
 PARTITIONED BY (domain)
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.merge.mode' = 'merge-on-read',
-    'commit.retry.num-retries' = '10'
-)

@@ -13,9 +13,3 @@ CREATE TABLE IF NOT EXISTS quarantine.records (
 )
 USING iceberg
 PARTITIONED BY (domain, source, ingest_date)
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.merge.mode' = 'merge-on-read',
-    'write.delete.mode' = 'merge-on-read',
-    'commit.retry.num-retries' = '10'
-)

@@ -23,13 +23,6 @@ CREATE TABLE IF NOT EXISTS silver.events (
 USING iceberg
 PARTITIONED BY (months(event_date))
 TBLPROPERTIES (
-    'format-version' = '2',
-    'write.merge.mode' = 'merge-on-read',
-    'write.update.mode' = 'merge-on-read',
-    'write.delete.mode' = 'merge-on-read',
     -- a day's MERGE keeps its source's partitioning (one file per task, not one per month)
-    'write.merge.distribution-mode' = 'none',
-    'write.parquet.compression-codec' = 'zstd',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
+    'write.merge.distribution-mode' = 'none'
 )

@@ -6,12 +6,3 @@ CREATE TABLE IF NOT EXISTS silver.fx_rates (
     version      STRING NOT NULL         COMMENT 'version of the reference file rows, e.g. 2026-01'
 )
 USING iceberg
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.merge.mode' = 'merge-on-read',
-    'write.update.mode' = 'merge-on-read',
-    'write.delete.mode' = 'merge-on-read',
-    'write.parquet.compression-codec' = 'zstd',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
-)

@@ -8,10 +8,3 @@ CREATE TABLE IF NOT EXISTS silver.recsys_action_changes (
 )
 USING iceberg
 PARTITIONED BY (ingest_date)
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.merge.mode' = 'merge-on-read',
-    'write.delete.mode' = 'merge-on-read',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
-)

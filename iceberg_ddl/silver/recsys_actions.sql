@@ -15,12 +15,3 @@ CREATE TABLE IF NOT EXISTS silver.recsys_actions (
 )
 USING iceberg
 PARTITIONED BY (action_date)
-TBLPROPERTIES (
-    'format-version' = '2',
-    'write.merge.mode' = 'merge-on-read',
-    'write.update.mode' = 'merge-on-read',
-    'write.delete.mode' = 'merge-on-read',
-    'write.parquet.compression-codec' = 'zstd',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
-)

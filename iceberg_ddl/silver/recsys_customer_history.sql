@@ -13,12 +13,5 @@ CREATE TABLE IF NOT EXISTS silver.recsys_customer_history (
 )
 USING iceberg
 TBLPROPERTIES (
-    'format-version' = '2',
-    'write.merge.mode' = 'merge-on-read',
-    'write.update.mode' = 'merge-on-read',
-    'write.delete.mode' = 'merge-on-read',
-    'write.parquet.compression-codec' = 'zstd',
-    'write.parquet.compression-level' = '1',
-    'commit.retry.num-retries' = '10',
-    'commit.retry.min-wait-ms' = '200'
+    'write.parquet.compression-level' = '1'
 )

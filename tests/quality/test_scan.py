@@ -6,6 +6,7 @@ from datetime import date
 
 from spark_jobs.config import PROJECT_ROOT
 from spark_jobs.quality.domains import GOLD_TABLES
+from spark_jobs.ddl import table_properties
 from spark_jobs.gold import SQL_ROOT, table_spec
 from spark_jobs.quality.scan import check_files, failures, soda_scan, sodacl
 
@@ -30,7 +31,7 @@ def test_every_gold_table_is_written_through_a_wap_branch():
     for tables in GOLD_TABLES.values():
         for name in tables:
             ddl = (PROJECT_ROOT / "iceberg_ddl" / "gold" / f"{name}.sql").read_text()
-            assert re.search(r"'write\.wap\.enabled'\s*=\s*'true'", ddl), name
+            assert table_properties("gold", ddl)["write.wap.enabled"] == "true", name
 
 
 def test_a_failing_check_is_reported_by_its_name(spark, tmp_path):

@@ -1,6 +1,6 @@
 """Applying iceberg_ddl twice is the same as applying it once."""
 from spark_jobs.config import NAMESPACES
-from spark_jobs.ddl import apply_ddl, ddl_files, declared_properties, strip_comments
+from spark_jobs.ddl import apply_ddl, ddl_files, declared_properties, strip_comments, table_properties
 
 
 def _state(spark, tables):
@@ -36,9 +36,19 @@ def test_tables_are_format_version_2_with_commit_retries(spark):
 
 
 def test_declared_properties_are_read_from_the_ddl_text():
-    sql = strip_comments(ddl_files()[0].read_text())
-    assert declared_properties(sql)["format-version"] == "2"
+    sql = "CREATE TABLE t (a INT) USING iceberg TBLPROPERTIES ('format-version' = '2', 'x' = 'y')"
+    assert declared_properties(sql) == {"format-version": "2", "x": "y"}
     assert declared_properties("CREATE TABLE t (a INT) USING iceberg") == {}
+
+
+def test_shared_properties_are_stated_once_and_a_file_adds_or_overrides():
+    bare = "CREATE TABLE t (a INT) USING iceberg"
+    assert table_properties("gold", bare)["write.wap.enabled"] == "true"
+    assert table_properties("silver", bare)["write.merge.mode"] == "merge-on-read"
+    own = table_properties("silver", bare + " TBLPROPERTIES ('write.merge.mode' = 'copy-on-write')")
+    assert own["write.merge.mode"] == "copy-on-write" and own["format-version"] == "2"
+    for path in ddl_files():
+        assert "'format-version'" not in path.read_text(), path     # stated once, in table_properties.yml
 
 
 def test_a_property_changed_in_the_ddl_reaches_an_existing_table(spark):
