@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 from spark_jobs.config import Settings
 from spark_jobs.domain import Source
 from spark_jobs.landing import list_day, read_records
-from spark_jobs.merge import SPREAD_WRITE, mirror_slice
+from spark_jobs.merge import SPREAD_WRITE, mirror, write_rows
 from spark_jobs.registry import domain
 from spark_jobs.run_log import RunRecord, write_run_log
 from spark_jobs.side_by_side import run_side_by_side
@@ -34,8 +34,8 @@ def load_bronze(spark: SparkSession, settings: Settings, source: Source, ingest_
     )
     # Not cached: a first load reads, hashes and writes the landing files in one pass
     # (counting the records as it goes); a re-run reads them once more to compare.
-    written = mirror_slice(records, source.bronze_table, BRONZE_KEY, {"ingest_date": ingest_date},
-                           compare=("content_hash",), write_options=SPREAD_WRITE)  # one file per read split
+    written = write_rows(records, mirror(source.bronze_table, BRONZE_KEY, {"ingest_date": ingest_date},
+                                         compare=("content_hash",), write_options=SPREAD_WRITE))  # a file per split
     records_read = written.source_rows
     rows = spark.table(source.bronze_table).where(F.col("ingest_date") == F.lit(ingest_date)).count()
     return RunRecord(source.domain, "bronze", source.name, ingest_date, len(day.files), records_read, rows, started)

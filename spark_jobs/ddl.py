@@ -1,6 +1,9 @@
 """Create shoplake's namespaces and tables from ``iceberg_ddl/<namespace>/<table>.sql``.
 
-Every file is ``CREATE TABLE IF NOT EXISTS``, so applying the directory twice is the
+Tables that hold the same record share its column list (``_columns/<name>.sql``, included
+as ``{columns:<name>}``). The bronze table of every declared source comes from one template,
+``iceberg_ddl/bronze_table.sql``; every other table has its own file, in the project's
+``iceberg_ddl/`` or a plug-in domain's. Every statement is ``CREATE TABLE IF NOT EXISTS``, so applying the directory twice is the
 same as applying it once: existing tables, their data and snapshots are left alone.
 A table's properties are those every table shares and its namespace's
 (``iceberg_ddl/table_properties.yml``), plus or overridden by the file's own TBLPROPERTIES.
@@ -20,13 +23,39 @@ from spark_jobs.config import NAMESPACES, PROJECT_ROOT
 
 DDL_ROOT = PROJECT_ROOT / "iceberg_ddl"
 SHARED_PROPERTIES = DDL_ROOT / "table_properties.yml"
+BRONZE_TEMPLATE = DDL_ROOT / "bronze_table.sql"
 PROPERTIES_CLAUSE = re.compile(r"TBLPROPERTIES\s*\((.*?)\)\s*$", re.S | re.I)
 PROPERTY = re.compile(r"'([^']+)'\s*=\s*'([^']*)'")
 
 
+INCLUDE = re.compile(r"\{columns:(\w+)\}")
+
+
 def ddl_files(root: Path = DDL_ROOT) -> list[Path]:
-    """DDL files in a stable order: namespace, then table name."""
-    return sorted(root.glob("*/*.sql"))
+    """DDL files in a stable order: namespace, then table name (``_columns/`` holds shared
+    column lists, not tables)."""
+    return sorted(p for p in root.glob("*/*.sql") if not p.parent.name.startswith("_"))
+
+
+def with_columns(sql: str, root: Path = DDL_ROOT) -> str:
+    """``{columns:NAME}`` replaced by the column list of ``_columns/NAME.sql``, which tables
+    holding the same record (a silver table and its versions) share."""
+    return INCLUDE.sub(lambda m: strip_comments((root / "_columns" / f"{m.group(1)}.sql").read_text()).strip(), sql)
+
+
+def table_definitions(root: Path = DDL_ROOT) -> dict[str, str]:
+    """``namespace.table`` → its CREATE statement (comments stripped): the files under
+    ``root`` and under each plug-in domain's ``iceberg_ddl/``, and a bronze table per source."""
+    from spark_jobs.registry import domains
+
+    roots = [root] + sorted({d.home / "iceberg_ddl" for d in domains().values()} - {root})
+    definitions = {f"{p.parent.name}.{p.stem}": with_columns(strip_comments(p.read_text()), r)
+                   for r in roots for p in ddl_files(r)}
+    template = strip_comments(BRONZE_TEMPLATE.read_text())
+    for declared in domains().values():
+        for source in declared.sources:
+            definitions[source.bronze_table] = template.replace("{table}", source.bronze_table)
+    return dict(sorted(definitions.items()))
 
 
 def strip_comments(sql: str) -> str:
@@ -68,10 +97,8 @@ def apply_ddl(spark: SparkSession, root: Path = DDL_ROOT) -> list[str]:
     for namespace in NAMESPACES:
         spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {namespace}")
     tables = []
-    for path in ddl_files(root):
-        sql = strip_comments(path.read_text())
-        table = f"{path.parent.name}.{path.stem}"
-        properties = table_properties(path.parent.name, sql)
+    for table, sql in table_definitions(root).items():
+        properties = table_properties(table.split(".")[0], sql)
         spark.sql(create_statement(sql, properties))
         stale = update_properties(spark, table, properties)
         if stale:

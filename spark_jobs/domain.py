@@ -8,6 +8,9 @@ domain's sources, stages or gold tables. Pure Python: DAG files import it at par
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from spark_jobs.config import PROJECT_ROOT
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Domain:
     ``gold``: in dependency order (a table after those it reads).
     ``subject_ids``: per table, the columns that hold a person's identifier.
     ``package``: the module whose ``<stage>.run`` are the stage jobs (``spark_jobs.<name>``).
+    ``root``: the folder of its SQL models, DDL and checks (the project's own by default);
+    a plug-in domain outside this repository brings its own.
     """
 
     name: str
@@ -54,10 +59,16 @@ class Domain:
     gold: tuple[GoldTable, ...]
     subject_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
     package: str = ""     # where the stage jobs live; default spark_jobs.<name>
+    root: Path | None = None
 
     @property
     def job_package(self) -> str:
         return self.package or f"spark_jobs.{self.name}"
+
+    @property
+    def home(self) -> Path:
+        """The folder holding the domain's ``sql/gold/<name>/``, ``iceberg_ddl/`` and ``soda/``."""
+        return self.root or PROJECT_ROOT
 
     def source(self, name: str) -> Source:
         return next(s for s in self.sources if s.name == name)

@@ -13,16 +13,18 @@ every row written is a pure function of silver and ``as_of``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import yaml
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import PROJECT_ROOT
-from spark_jobs.merge import merge_rows, sql_literal
+from spark_jobs.merge import RowWrite, write_rows
+from spark_jobs.sql_literals import sql_literal, values_in
 
 SQL_ROOT = PROJECT_ROOT / "sql" / "gold"
 # Above this many touched keys a slice predicate gets unwieldy and most of the table is
@@ -30,10 +32,16 @@ SQL_ROOT = PROJECT_ROOT / "sql" / "gold"
 MAX_SLICE_KEYS = 5000
 
 
+def models_root(domain: str) -> Path:
+    """``sql/gold`` of the domain's home (the project's own, or a plug-in's)."""
+    from spark_jobs.registry import domain as declared
+    return declared(domain).home / "sql" / "gold"
+
+
 def table_spec(domain: str, name: str) -> dict:
     """``sql/gold/<domain>/<name>.yml``: the table's grain, keys, how a run recomputes it,
     column descriptions and SodaCL checks (the one place each of these is stated)."""
-    return yaml.safe_load((SQL_ROOT / domain / f"{name}.yml").read_text())
+    return yaml.safe_load((models_root(domain) / domain / f"{name}.yml").read_text())
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,7 @@ class GoldModel:
         return f"gold.{self.name}"
 
     def sql(self) -> str:
-        return (SQL_ROOT / self.domain / f"{self.name}.sql").read_text()
+        return (models_root(self.domain) / self.domain / f"{self.name}.sql").read_text()
 
     def reads_gold(self) -> set[str]:
         """Names of the gold tables the model's SQL reads (they must be built first)."""
@@ -93,14 +101,6 @@ def model_frame(spark: SparkSession, model: GoldModel, as_of: date) -> DataFrame
     return spark.sql(model.sql(), args={"as_of": as_of})
 
 
-def _unchanged(frame: DataFrame, keys: Iterable[str]) -> str:
-    """Update condition: a matched row is rewritten only when a value differs."""
-    values = [c for c in frame.columns if c not in set(keys)]
-    if not values:
-        return "false"
-    return "NOT (" + " AND ".join(f"t.{c} <=> s.{c}" for c in values) + ")"
-
-
 def merge_model(spark: SparkSession, model: GoldModel, as_of: date, keys: set | None) -> str:
     """Recompute ``model`` for the touched ``keys`` (None: all) and write that slice.
 
@@ -116,10 +116,36 @@ def merge_model(spark: SparkSession, model: GoldModel, as_of: date, keys: set | 
         return "whole"
     ordered = sorted(keys)
     frame = frame.where(F.col(model.slice_key).isin(ordered))
-    target_slice = f"t.{model.slice_key} IN ({', '.join(sql_literal(k) for k in ordered)})"
-    merge_rows(frame, model.table, model.keys, update_when=_unchanged(frame, model.keys),
-               target_slice=target_slice, delete_missing=True)
+    write_rows(frame, RowWrite(model.table, model.keys, slice=values_in(f"t.{model.slice_key}", ordered),
+                               delete_missing=True))
     return f"{len(ordered)} keys"
+
+
+def build_models(spark: SparkSession, domain: str, ingest_date: date,
+                 keys_for: Callable[[GoldModel, date], set | None] = lambda model, as_of: None) -> dict[str, str]:
+    """Bring every SQL model of ``domain`` up to date on the ``audit`` branch for
+    ``ingest_date``; ``keys_for(model, as_of)`` names the slices to recompute (None: the
+    whole table, the default). Returns how each table was written, in declaration order."""
+    from spark_jobs.quality.domains import gold_tables
+    from spark_jobs.quality.wap import reset_audit, writing_to_audit
+    from spark_jobs.registry import domain as declared
+    from spark_jobs.side_by_side import run_side_by_side
+
+    models = [GoldModel.declared(domain, name) for name in declared(domain).gold_tables]
+    as_of = processed_as_of(spark, domain, ingest_date)
+    reset_audit(spark, gold_tables(domain))
+    written = {}
+    with writing_to_audit(spark):
+        def build(model: GoldModel) -> str:
+            return merge_model(spark, model, as_of, keys_for(model, as_of))
+
+        # Models of one wave write different tables and read only earlier waves' tables.
+        for wave in dependency_waves(models):
+            written.update(zip((m.name for m in wave), run_side_by_side([lambda m=m: build(m) for m in wave])))
+    print(f"gold {domain} {ingest_date}  as_of={as_of}")
+    for model in models:
+        print(f"gold {model.name:<26} {written[model.name]}")
+    return {m.name: written[m.name] for m in models}
 
 
 def processed_as_of(spark: SparkSession, domain: str, ingest_date: date) -> date:

@@ -17,7 +17,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import (BooleanType, DataType, DateType, DecimalType, DoubleType, FloatType, IntegralType,
                                StringType, StructType, TimestampType)
 
-from spark_jobs.merge import sql_literal
+from spark_jobs.sql_literals import sql_literal
 
 
 def typed_literal(value, data_type: DataType) -> str:

@@ -1,86 +1,160 @@
-"""MERGE helpers shared by every domain: one way to upsert a DataFrame into a table."""
+"""The one way rows reach a table: a :class:`RowWrite` spec and :func:`write_rows`.
+
+A spec names the target and its keys, and which target rows the source speaks for
+(its *scope*): a predicate over the target (``slice``: one ingest date, a set of key
+values) or a frame of keys (``scope_keys``: the keys a recomputation owns). With
+``delete_missing`` the scope's rows the source lacks are deleted, so the scope ends
+exactly equal to the source. Matched rows are rewritten only when a ``compare`` column
+differs, so a re-run rewrites nothing.
+
+Before any MERGE, the cheap common cases: a scope that holds no row yet is filled by a
+plain append (a first load), and with ``skip_unchanged`` a scope whose (keys, compare)
+fingerprint equals the source's commits nothing. Everything else is one MERGE,
+rendered by :func:`merge_statement`.
+"""
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import date
-from decimal import Decimal
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
-from pyspark.sql import DataFrame, Observation, SparkSession
+from pyspark.sql import DataFrame, Observation
 from pyspark.sql import functions as F
+
+from spark_jobs.sql_literals import equals_all
 
 # Iceberg's default hash distribution shuffles a write by partition, so a day's rows, which
 # share one partition value, are written by ONE task into ONE file, and every later scan of
 # them is one task too. These options keep the source's partitioning instead: each task
 # writes its own file (fanout: no sort by the partition value), without a shuffle.
 SPREAD_WRITE = {"distribution-mode": "none", "fanout-enabled": "true"}
+DELETE_FLAG = "_delete"
 
 
-def merge_rows(source: DataFrame, table: str, keys: Sequence[str], *, update_when: str | None = None,
-               target_slice: str | None = None, delete_missing: bool = False) -> None:
-    """``MERGE INTO table`` on ``keys``: update matches, insert new rows.
+@dataclass(frozen=True)
+class RowWrite:
+    """How a source frame's rows reach ``table``.
 
-    ``update_when``: extra condition (over ``t.`` and ``s.``) for updating a match, so an
-    unchanged re-run rewrites nothing. ``target_slice``: a predicate over ``t.`` that
-    limits which target rows the source speaks for (e.g. one ingest_date); it prunes the
-    scan, and with ``delete_missing`` the slice's rows the source lacks are deleted so
-    the slice mirrors the source exactly. The source must only hold rows of the slice.
+    ``keys``: the MERGE key. Scope, at most one of: ``slice`` — the target rows whose
+    columns equal these values (a tuple value: any of them), or a predicate over ``t.``;
+    ``scope_keys`` — a frame of keys the source speaks for. ``delete_missing``: scope
+    rows the source lacks are deleted (always, with ``scope_keys``). ``prune``: a
+    predicate over ``t.`` every affected target row satisfies, so Iceberg skips files.
+    ``compare``: columns whose change rewrites a matched row (None: every non-key
+    column; ``()``: a matched row is never rewritten). ``update_all``: rewrite every
+    matched row unread, for rows known to have changed (comparing 1000-long arrays
+    costs more than rewriting them). ``skip_unchanged``: first compare fingerprints of
+    the scope and the source, and commit nothing when they agree.
     """
-    view = f"merge_source_{uuid.uuid4().hex}"
-    source.createOrReplaceTempView(view)
-    on = " AND ".join([f"t.{k} = s.{k}" for k in keys] + ([f"({target_slice})"] if target_slice else []))
-    matched = f"WHEN MATCHED AND ({update_when}) THEN UPDATE SET *" if update_when else "WHEN MATCHED THEN UPDATE SET *"
-    delete = ""
-    if delete_missing:
-        if not target_slice:
-            raise ValueError("delete_missing needs a target_slice: it would empty the whole table")
-        delete = f"WHEN NOT MATCHED BY SOURCE AND ({target_slice}) THEN DELETE"
-    try:
-        source.sparkSession.sql(
-            f"MERGE INTO {table} t USING {view} s ON {on} {matched} WHEN NOT MATCHED THEN INSERT * {delete}")
-    finally:
-        source.sparkSession.catalog.dropTempView(view)
+
+    table: str
+    keys: tuple[str, ...]
+    slice: Mapping[str, object] | str | None = None
+    scope_keys: DataFrame | None = None
+    delete_missing: bool = False
+    prune: str | None = None
+    compare: tuple[str, ...] | None = None
+    update_all: bool = False
+    skip_unchanged: bool = False
+    write_options: Mapping[str, str] = field(default_factory=dict)
+
+    def slice_predicate(self) -> str | None:
+        """The slice as a predicate over ``t.``."""
+        return self.slice if self.slice is None or isinstance(self.slice, str) else equals_all(self.slice, "t.")
+
+    def within(self) -> str | None:
+        """The predicate over ``t.`` that bounds every target row the write may touch."""
+        parts = [p for p in (self.slice_predicate(), self.prune) if p]
+        return " AND ".join(f"({p})" for p in parts) or None
 
 
-class SliceWrite(Enum):
+def mirror(table: str, keys: Sequence[str], slice: Mapping[str, object], compare: Sequence[str],
+           write_options: Mapping[str, str] | None = None) -> RowWrite:
+    """The target rows whose columns equal ``slice`` become exactly the source: an ingest
+    date's rows of a table fed day by day. A re-run that changes nothing commits nothing."""
+    return RowWrite(table, tuple(keys), slice=slice, compare=tuple(compare), delete_missing=True,
+                    skip_unchanged=True, write_options=write_options or {})
+
+
+def owned_keys(table: str, keys: Sequence[str], scope_keys: DataFrame, prune: str | None = None,
+               update_all: bool = False, write_options: Mapping[str, str] | None = None) -> RowWrite:
+    """The target rows of ``scope_keys`` become exactly the source: a recomputation that
+    owns those keys, whose rows may change, shrink or vanish."""
+    return RowWrite(table, tuple(keys), scope_keys=scope_keys, delete_missing=True, prune=prune,
+                    update_all=update_all, write_options=write_options or {})
+
+
+class Written(Enum):
     UNCHANGED = "unchanged"
     APPENDED = "appended"
     MERGED = "merged"
 
 
-class SliceResult(NamedTuple):
-    write: SliceWrite
-    source_rows: int      # rows of the source, counted while it was written or compared
+class WriteResult(NamedTuple):
+    write: Written
+    source_rows: int | None     # rows of the source, when counted on the way (append, fingerprint)
 
 
-def _fingerprint(frame: DataFrame, columns: Sequence[str]) -> tuple[int, int]:
-    """(rows, order-independent checksum of the given columns)."""
-    row = frame.agg(F.count(F.lit(1)), F.coalesce(F.sum(F.xxhash64(*columns).cast("decimal(38,0)")), F.lit(0))).first()
-    return int(row[0]), int(row[1])
+def write_rows(source: DataFrame, spec: RowWrite) -> WriteResult:
+    """Write ``source`` as ``spec`` says: append, nothing, or one MERGE."""
+    spark = source.sparkSession
+    target = spark.table(spec.table).alias("t")
+    within = spec.within()
+    in_scope = target.where(within) if within else target
+    if in_scope.isEmpty():
+        appended = append_rows(source, spec.table, spec.write_options)
+        return WriteResult(Written.APPENDED if appended else Written.UNCHANGED, appended)
+    compare = spec.compare if spec.compare is not None else tuple(c for c in source.columns if c not in spec.keys)
+    counted = None
+    if spec.skip_unchanged:
+        columns = [*spec.keys, *compare]
+        counted, source_sum = _fingerprint(source, columns)
+        if (counted, source_sum) == _fingerprint(in_scope, columns):
+            return WriteResult(Written.UNCHANGED, counted)
+    merge_source = source
+    if spec.scope_keys is not None:
+        deletes = spec.scope_keys.select(*spec.keys).distinct().join(source.select(*spec.keys), list(spec.keys),
+                                                                      "left_anti")
+        # Desired rows are checked first: finding one is cheap, while the deletes need a
+        # join of the scope against all of them.
+        if source.isEmpty() and deletes.isEmpty():
+            return WriteResult(Written.UNCHANGED, 0)
+        merge_source = (source.withColumn(DELETE_FLAG, F.lit(False))
+                        .unionByName(deletes.withColumn(DELETE_FLAG, F.lit(True)), allowMissingColumns=True))
+    view = f"write_source_{uuid.uuid4().hex}"
+    merge_source.createOrReplaceTempView(view)
+    try:
+        spark.sql(merge_statement(spec, view, source.columns, compare))
+    finally:
+        spark.catalog.dropTempView(view)
+    return WriteResult(Written.MERGED, counted)
 
 
-def sql_literal(value) -> str:
-    """A SQL literal of a key value: a date, a number, or text (quotes and backslashes
-    escaped the way Spark's parser reads them: ``''`` would end one literal and start another)."""
-    if isinstance(value, date):
-        return f"DATE'{value.isoformat()}'"
-    if isinstance(value, (int, float, Decimal)):
-        return str(value)
-    escaped = str(value).replace("\\", "\\\\").replace("'", "\\'")
-    return f"'{escaped}'"
+def row_changed(columns: Sequence[str]) -> str:
+    """A matched row differs from its source row in one of ``columns`` (nulls compare equal)."""
+    return " OR ".join(f"NOT (t.{c} <=> s.{c})" for c in columns) or "false"
 
 
-def values_in(column: str, values: Sequence) -> str:
-    """A SQL predicate ``column IN (...)`` over literal values (dates, strings, numbers)."""
-    return f"{column} IN ({', '.join(sql_literal(v) for v in values)})"
-
-
-def _slice_predicate(slice_values: Mapping[str, object], alias: str = "") -> str:
-    """``column = value AND ...`` over ``alias``-prefixed columns; a tuple value is ``IN (...)``."""
-    return " AND ".join(values_in(f"{alias}{c}", v) if isinstance(v, tuple) else f"{alias}{c} = {sql_literal(v)}"
-                        for c, v in slice_values.items())
+def merge_statement(spec: RowWrite, view: str, columns: Sequence[str], compare: Sequence[str]) -> str:
+    """The MERGE of ``view`` (the source, with a delete flag under ``scope_keys``) into the target."""
+    flagged = spec.scope_keys is not None
+    on = " AND ".join([f"t.{k} = s.{k}" for k in spec.keys] + ([spec.within()] if spec.within() else []))
+    changed = f"NOT s.{DELETE_FLAG}" if spec.update_all and flagged else "true" if spec.update_all \
+        else row_changed(compare)
+    assignments = ", ".join(f"t.{c} = s.{c}" for c in columns)
+    clauses = [f"MERGE INTO {spec.table} t USING {view} s ON {on}"]
+    if flagged:
+        clauses.append(f"WHEN MATCHED AND s.{DELETE_FLAG} THEN DELETE")
+    clauses.append(f"WHEN MATCHED AND ({changed}) THEN UPDATE SET {assignments}")
+    clauses.append(f"WHEN NOT MATCHED{f' AND NOT s.{DELETE_FLAG}' if flagged else ''} "
+                   f"THEN INSERT ({', '.join(columns)}) VALUES ({', '.join(f's.{c}' for c in columns)})")
+    if spec.delete_missing and not flagged:
+        if not spec.slice:
+            raise ValueError("delete_missing needs a slice: it would empty the whole table")
+        clauses.append(f"WHEN NOT MATCHED BY SOURCE AND ({spec.slice_predicate()}) THEN DELETE")
+    return "\n".join(clauses)
 
 
 def append_rows(source: DataFrame, table: str, write_options: Mapping[str, str] | None = None) -> int:
@@ -93,80 +167,7 @@ def append_rows(source: DataFrame, table: str, write_options: Mapping[str, str] 
     return int(written.get["rows"])
 
 
-def mirror_slice(source: DataFrame, table: str, keys: Sequence[str], slice_values: Mapping[str, object],
-                 compare: Sequence[str], write_options: Mapping[str, str] | None = None) -> SliceResult:
-    """Make the rows of ``table`` whose columns equal ``slice_values`` equal to ``source``.
-
-    A tuple as a slice value means any of its values (one slice over several sources).
-
-    The common cases commit nothing or append: a re-run whose slice already holds the
-    same (keys, compare) rows changes nothing (no snapshot), and an empty slice is
-    filled by a plain append, counted as it is written (one pass over the source).
-    Anything else is a MERGE that updates changed rows, inserts new ones and deletes
-    the slice's rows the source no longer has.
-    ``write_options`` are Iceberg write options for the append (e.g. its distribution mode).
-    """
-    columns = [*keys, *compare]
-    existing = source.sparkSession.table(table).where(_slice_predicate(slice_values))
-    target_rows, target_sum = _fingerprint(existing, columns)
-    if target_rows == 0:
-        appended = append_rows(source, table, write_options)
-        return SliceResult(SliceWrite.APPENDED if appended else SliceWrite.UNCHANGED, appended)
-    source_rows, source_sum = _fingerprint(source, columns)
-    if (target_rows, target_sum) == (source_rows, source_sum):
-        return SliceResult(SliceWrite.UNCHANGED, source_rows)
-    changed = " OR ".join(f"NOT (t.{c} <=> s.{c})" for c in compare)
-    merge_rows(source, table, keys, update_when=changed or None, target_slice=_slice_predicate(slice_values, "t."),
-               delete_missing=True)
-    return SliceResult(SliceWrite.MERGED, source_rows)
-
-
-def sync_rows(desired: DataFrame, table: str, keys: Sequence[str], scope: DataFrame,
-              prune: str | None = None, compare: bool = True,
-              write_options: Mapping[str, str] | None = None) -> None:
-    """Rows of ``table`` whose keys are in ``scope`` become exactly ``desired``, in one MERGE
-    (an append on a first load).
-
-    For recomputations that own a set of keys whose rows may shrink or vanish (silver
-    rows of the keys a day touched, a re-delivered ranking with fewer positions, a
-    customer's history rows from a date on): new rows are inserted, changed ones
-    updated, scope rows no longer wanted deleted, identical rows left untouched, so a
-    re-run rewrites nothing.
-
-    ``desired`` has the table's columns and only keys within the scope. ``prune`` is an
-    optional predicate over ``t.`` that every affected target row satisfies (e.g. a date
-    range); it lets Iceberg skip files that cannot match. ``compare=False`` updates every
-    matched row without comparing it first, for rows known to have changed: comparing
-    would read the target's wide columns (e.g. 1000-long arrays) for nothing.
-
-    When the target holds no row where ``prune`` holds (a first load), no key can match
-    or need deleting: ``desired`` is appended, without the MERGE's joins.
-    ``write_options`` are Iceberg write options for that append.
-    """
-    target = desired.sparkSession.table(table).alias("t")
-    if (target.where(prune) if prune else target).isEmpty():
-        append_rows(desired, table, write_options)
-        return
-    columns = desired.columns
-    deletes = scope.select(*keys).distinct().join(desired.select(*keys), list(keys), "left_anti")
-    # Nothing to write: no MERGE job, no snapshot. Desired rows are checked first: finding
-    # one is cheap, while the deletes need a join of the scope against all of them.
-    if desired.isEmpty() and deletes.isEmpty():
-        return
-    source = (desired.withColumn("_delete", F.lit(False))
-              .unionByName(deletes.withColumn("_delete", F.lit(True)), allowMissingColumns=True))
-    view = f"sync_source_{uuid.uuid4().hex}"
-    source.createOrReplaceTempView(view)
-    on = " AND ".join([f"t.{k} = s.{k}" for k in keys] + ([f"({prune})"] if prune else []))
-    changed = (" OR ".join(f"NOT (t.{c} <=> s.{c})" for c in columns if c not in keys) or "false") if compare \
-        else "NOT s._delete"
-    assignments = ", ".join(f"t.{c} = s.{c}" for c in columns)
-    try:
-        source.sparkSession.sql(f"""
-            MERGE INTO {table} t USING {view} s ON {on}
-            WHEN MATCHED AND s._delete THEN DELETE
-            WHEN MATCHED AND ({changed}) THEN UPDATE SET {assignments}
-            WHEN NOT MATCHED AND NOT s._delete THEN INSERT ({', '.join(columns)})
-                VALUES ({', '.join(f's.{c}' for c in columns)})""")
-    finally:
-        source.sparkSession.catalog.dropTempView(view)
+def _fingerprint(frame: DataFrame, columns: Sequence[str]) -> tuple[int, int]:
+    """(rows, order-independent checksum of the given columns)."""
+    row = frame.agg(F.count(F.lit(1)), F.coalesce(F.sum(F.xxhash64(*columns).cast("decimal(38,0)")), F.lit(0))).first()
+    return int(row[0]), int(row[1])

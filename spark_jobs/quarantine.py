@@ -15,7 +15,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from spark_jobs.frames import union_all
-from spark_jobs.merge import mirror_slice
+from spark_jobs.merge import mirror, write_rows
 
 QUARANTINE_TABLE = "quarantine.records"
 QUARANTINE_KEY = ("domain", "source", "ingest_date", "source_file", "record_number")
@@ -37,5 +37,5 @@ def quarantine(rejected: Mapping[str, DataFrame], domain: str, ingest_date: date
         "source_file", F.col("record_number").cast("int").alias("record_number"), "raw", "reason",
         F.lit(now).cast("timestamp").alias("quarantined_at"),
     ) for source, frame in rejected.items())
-    mirror_slice(rows, QUARANTINE_TABLE, QUARANTINE_KEY,
-                 {"domain": domain, "source": tuple(rejected), "ingest_date": ingest_date}, compare=("raw", "reason"))
+    slice_ = {"domain": domain, "source": tuple(rejected), "ingest_date": ingest_date}
+    write_rows(rows, mirror(QUARANTINE_TABLE, QUARANTINE_KEY, slice_, compare=("raw", "reason")))

@@ -1,4 +1,5 @@
-"""The domains the platform runs: every package of ``spark_jobs`` that declares a ``DOMAIN``.
+"""The domains the platform runs: every package of ``spark_jobs`` that declares a ``DOMAIN``,
+and the plug-in packages named in ``SHOPLAKE_DOMAINS`` (comma-separated module names).
 
 A new domain slots in by adding its package with its declaration; the CLI, the DAG
 factory, the quality scan and publication all look domains up here.
@@ -6,6 +7,7 @@ factory, the quality scan and publication all look domains up here.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from functools import cache
 
@@ -18,12 +20,13 @@ _REGISTERED: dict[str, Domain] = {}
 
 @cache
 def _declared() -> dict[str, Domain]:
+    packages = [f"spark_jobs.{m.name}" for m in pkgutil.iter_modules(spark_jobs.__path__) if m.ispkg]
+    packages += [name.strip() for name in os.environ.get("SHOPLAKE_DOMAINS", "").split(",") if name.strip()]
     found = {}
-    for module in pkgutil.iter_modules(spark_jobs.__path__):
-        if module.ispkg:
-            declared = getattr(importlib.import_module(f"spark_jobs.{module.name}"), "DOMAIN", None)
-            if isinstance(declared, Domain):
-                found[declared.name] = declared
+    for package in packages:
+        declared = getattr(importlib.import_module(package), "DOMAIN", None)
+        if isinstance(declared, Domain):
+            found[declared.name] = declared
     return found
 
 
@@ -41,5 +44,11 @@ def domain(name: str) -> Domain:
 
 
 def register(declared: Domain) -> None:
-    """Add a domain that lives outside ``spark_jobs`` (a plug-in, or a test's toy domain)."""
+    """Add a domain for this process only (``SHOPLAKE_DOMAINS`` reaches subprocesses too)."""
     _REGISTERED[declared.name] = declared
+
+
+def forget() -> None:
+    """Drop run-time registrations and re-read the declarations (after ``SHOPLAKE_DOMAINS`` changed)."""
+    _REGISTERED.clear()
+    _declared.cache_clear()

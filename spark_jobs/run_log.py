@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 from pyspark.sql import SparkSession
 
 from spark_jobs.local_rows import local_frame
-from spark_jobs.merge import merge_rows
+from spark_jobs.merge import RowWrite, write_rows
 
 
 @dataclass(frozen=True)
@@ -33,4 +33,4 @@ def write_run_log(spark: SparkSession, records: list[RunRecord]) -> None:
     rows = [(r.domain, r.stage, r.source, r.ingest_date, run_id, r.files, r.records_read,
              r.rows_in_table, r.reconciled, r.started_at, finished) for r in records]
     frame = local_frame(spark, rows, spark.table("ops.run_log").schema)
-    merge_rows(frame, "ops.run_log", keys=("domain", "stage", "source", "ingest_date"))
+    write_rows(frame, RowWrite("ops.run_log", ("domain", "stage", "source", "ingest_date")))

@@ -1,6 +1,6 @@
 -- Training input of the carousel transformer (docs/recsys.md): one row per item shown,
 -- with the customer's 1000 most recent actions before dt 00:00 UTC inside the lookback
--- (action_ts desc, type desc, item asc), zero-padded. Key: (dt, ranking_id, position).
+-- (action_ts desc, type desc, item asc), zero-padded. Grain and key: sql/gold/recsys/training_input.yml.
 -- Rows are written sorted by (customer_id, ranking_id, position) so the ~10 rows of a
 -- carousel, which share one history, sit together and compress to little more than one.
 CREATE TABLE IF NOT EXISTS gold.training_input (

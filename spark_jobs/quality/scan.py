@@ -16,14 +16,14 @@ from pathlib import Path
 import yaml
 from pyspark.sql import SparkSession
 
-from spark_jobs.config import PROJECT_ROOT, Settings
+from spark_jobs.config import Settings
 from spark_jobs.errors import ShoplakeError
-from spark_jobs.gold import SQL_ROOT, processed_as_of
+from spark_jobs.gold import processed_as_of
 from spark_jobs.quality.domains import gold_tables, readers_of, source_names
 from spark_jobs.quality.wap import read_audit
+from spark_jobs.registry import domain as declared
 from spark_jobs.side_by_side import run_side_by_side
 
-SODA_ROOT = PROJECT_ROOT / "soda"
 MAIN_NAMESPACES = ("silver", "ops", "quarantine")
 DATA_SOURCE = "lake"
 
@@ -32,16 +32,21 @@ class QualityGateFailed(ShoplakeError):
     """The scan found failing checks: gold stays unpublished."""
 
 
-def check_files(domain: str, root: Path = SODA_ROOT, gold_root: Path = SQL_ROOT) -> list[Path]:
-    """The domain's SodaCL files (``soda/<layer>/<domain>/``) and its gold tables' ymls,
-    whose ``checks`` are the checks of ``gold_<table>``."""
-    return sorted(root.glob(f"*/{domain}/*.yml")) + sorted((gold_root / domain).glob("*.yml"))
+def check_files(domain: str) -> list[Path]:
+    """The domain's SodaCL files (``soda/<layer>/<domain>/``) and its gold tables' ymls
+    (``sql/gold/<domain>/``, whose ``checks`` are the checks of ``gold_<table>``)."""
+    home = declared(domain).home
+    return sorted((home / "soda").glob(f"*/{domain}/*.yml")) + sorted((home / "sql" / "gold" / domain).glob("*.yml"))
+
+
+def is_gold_spec(path: Path) -> bool:
+    return path.parents[1].name == "gold" and path.parents[2].name == "sql"
 
 
 def sodacl(path: Path) -> str:
     """The SodaCL text of a check file: a soda/ file as it is; a gold table's yml as
     ``checks for gold_<table>:`` and its ``checks``."""
-    if path.is_relative_to(SQL_ROOT):
+    if is_gold_spec(path):
         checks = yaml.safe_load(path.read_text())["checks"]
         return yaml.safe_dump({f"checks for gold_{path.stem}": checks}, sort_keys=False, width=10_000)
     return path.read_text()
@@ -112,8 +117,9 @@ RUNS_ONCE_PER_RANGE = True
 def run_scan(spark: SparkSession, domain: str, ingest_date: date, first_date: date | None = None) -> None:
     files = check_files(domain)
     if not files:
-        raise ShoplakeError(f"no Soda checks for domain {domain!r} under {SODA_ROOT}/*/{domain}/")
-    # Not cached: column-pruned Parquet scans measured faster than building a cache.
+        raise ShoplakeError(f"no Soda checks for domain {domain!r} under {declared(domain).home}/soda/*/{domain}/ "
+                            f"or sql/gold/{domain}/")
+    # Not cached: each check reads few columns, and column-pruned Parquet scans beat building a cache.
     register_views(spark, domain)
     as_of = processed_as_of(spark, domain, ingest_date)
     variables = {"domain": domain, "ingest_date": ingest_date.isoformat(),

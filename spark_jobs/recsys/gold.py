@@ -16,7 +16,8 @@ from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
 from spark_jobs.gold import GoldModel, pending_dates
-from spark_jobs.merge import sync_rows, values_in
+from spark_jobs.merge import owned_keys, write_rows
+from spark_jobs.sql_literals import values_in
 from spark_jobs.recsys.rankings import carousels, keys_to_build
 from spark_jobs.recsys.tables import HISTORIES, TRAINING_INPUT
 from spark_jobs.recsys.training import training_rows
@@ -37,7 +38,8 @@ def rebuild(spark: SparkSession, keys: DataFrame, dts: list[date]) -> None:
     dt_in = F.col("dt").isin(dts)
     rows = training_rows(carousels(spark, keys), spark.table(HISTORIES).where(dt_in))
     stale = spark.table(TRAINING_INPUT).join(keys, ["dt", "ranking_id"]).select(*KEY)
-    sync_rows(rows.select(*spark.table(TRAINING_INPUT).columns), TRAINING_INPUT, KEY, stale, prune=values_in("t.dt", dts))
+    rows = rows.select(*spark.table(TRAINING_INPUT).columns)
+    write_rows(rows, owned_keys(TRAINING_INPUT, KEY, stale, prune=values_in("t.dt", dts)))
 
 
 RUNS_ONCE_PER_RANGE = True  # builds every pending date, so a range needs one build

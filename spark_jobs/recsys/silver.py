@@ -17,7 +17,7 @@ from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
 from spark_jobs.frames import union_all
-from spark_jobs.merge import mirror_slice
+from spark_jobs.merge import mirror, write_rows
 from spark_jobs.quarantine import quarantine, split
 from spark_jobs.recsys.parse import ACTION_TYPES, parse_actions, parse_impressions
 from spark_jobs.recsys.tables import ACTION_CHANGES, ACTIONS, IMPRESSION_CHANGES, IMPRESSIONS
@@ -47,8 +47,9 @@ def load_actions(spark: SparkSession, ingest_date: date) -> list[RunRecord]:
     old = spark.table(ACTIONS).where(F.col("ingest_date") == F.lit(ingest_date))
     changes = touched_customers(old, new).select(F.lit(ingest_date).alias("ingest_date"), "customer_id", "from_date")
     # Changes first: they need the slice as it was before this run.
-    mirror_slice(changes, ACTION_CHANGES, ("ingest_date", "customer_id"), {"ingest_date": ingest_date}, ("from_date",))
-    mirror_slice(new, ACTIONS, ACTION_KEY, {"ingest_date": ingest_date}, ACTION_COLUMNS[:5])
+    day = {"ingest_date": ingest_date}
+    write_rows(changes, mirror(ACTION_CHANGES, ("ingest_date", "customer_id"), day, ("from_date",)))
+    write_rows(new, mirror(ACTIONS, ACTION_KEY, day, ACTION_COLUMNS[:5]))
     quarantine({source: split(rows)[1] for source, rows in parsed.items()}, "recsys", ingest_date)
     read = {s: rows.count() for s, rows in parsed.items()}
     for rows in parsed.values():
@@ -64,9 +65,10 @@ def load_impressions(spark: SparkSession, ingest_date: date) -> list[RunRecord]:
     columns = ("dt", "ranking_id", "customer_id", "impressions") + DELIVERY_KEY
     old = spark.table(IMPRESSIONS).where(F.col("ingest_date") == F.lit(ingest_date)).select("dt", "ranking_id")
     touched = old.unionByName(valid.select("dt", "ranking_id")).distinct()
-    mirror_slice(touched.select(F.lit(ingest_date).alias("ingest_date"), "dt", "ranking_id"), IMPRESSION_CHANGES,
-                 ("ingest_date", "dt", "ranking_id"), {"ingest_date": ingest_date}, ("dt",))
-    mirror_slice(valid.select(*columns), IMPRESSIONS, DELIVERY_KEY, {"ingest_date": ingest_date}, columns[:4])
+    day = {"ingest_date": ingest_date}
+    write_rows(touched.select(F.lit(ingest_date).alias("ingest_date"), "dt", "ranking_id"),
+               mirror(IMPRESSION_CHANGES, ("ingest_date", "dt", "ranking_id"), day, ("dt",)))
+    write_rows(valid.select(*columns), mirror(IMPRESSIONS, DELIVERY_KEY, day, columns[:4]))
     quarantine({"impressions": rejected}, "recsys", ingest_date)
     records = reconcile(spark, ingest_date, {"impressions": parsed.count()}, IMPRESSIONS, started)
     parsed.unpersist()

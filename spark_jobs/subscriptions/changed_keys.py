@@ -15,7 +15,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from spark_jobs.frames import union_all
-from spark_jobs.merge import mirror_slice
+from spark_jobs.merge import mirror, write_rows
 
 CHANGED_KEYS = "ops.changed_keys"
 KEY_COLUMNS = ("domain", "ingest_date", "key_type", "key_value")
@@ -58,4 +58,4 @@ def write_changed_keys(domain: str, ingest_date: date, keys: list[DataFrame]) ->
     # come from a scan of silver.events (refunded purchases) that should not run twice.
     rows = union_all(keys).distinct().select(F.lit(domain).alias("domain"), F.lit(ingest_date).alias("ingest_date"),
                                              "key_type", "key_value").localCheckpoint()
-    mirror_slice(rows, CHANGED_KEYS, KEY_COLUMNS, {"domain": domain, "ingest_date": ingest_date}, compare=())
+    write_rows(rows, mirror(CHANGED_KEYS, KEY_COLUMNS, {"domain": domain, "ingest_date": ingest_date}, compare=()))

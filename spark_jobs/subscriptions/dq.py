@@ -14,7 +14,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.local_rows import local_frame
-from spark_jobs.merge import mirror_slice
+from spark_jobs.merge import mirror, write_rows
 
 DQ_TABLE = "ops.dq_metrics"
 DQ_KEY = ("domain", "ingest_date", "metric", "dimension")
@@ -91,7 +91,7 @@ def write_metrics(spark: SparkSession, domain: str, ingest_date: date, rows: lis
     run_id = spark.sparkContext.applicationId
     data = [(domain, ingest_date, m, d, v, run_id, now) for m, d, v in rows]
     frame = local_frame(spark, data, spark.table(DQ_TABLE).schema)
-    mirror_slice(frame, DQ_TABLE, DQ_KEY, {"domain": domain, "ingest_date": ingest_date}, compare=("value",))
+    write_rows(frame, mirror(DQ_TABLE, DQ_KEY, {"domain": domain, "ingest_date": ingest_date}, compare=("value",)))
 
 
 def format_table(ingest_date: date, counts: list[SourceCounts], rows: list[tuple[str, str, float]]) -> str:

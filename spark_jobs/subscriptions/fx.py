@@ -14,7 +14,7 @@ from pyspark.sql import SparkSession
 
 from spark_jobs.config import PROJECT_ROOT
 from spark_jobs.local_rows import local_frame
-from spark_jobs.merge import merge_rows
+from spark_jobs.merge import RowWrite, write_rows
 
 FX_CSV = PROJECT_ROOT / "reference" / "fx_rates.csv"
 FX_TABLE = "silver.fx_rates"
@@ -40,6 +40,6 @@ def load_fx_rates(spark: SparkSession, path: Path = FX_CSV) -> dict[str, Decimal
     if stored == set(rows):     # the usual case: nothing to commit
         return current_rates(rows)
     frame = local_frame(spark, rows, spark.table(FX_TABLE).schema)
-    merge_rows(frame, FX_TABLE, ("currency", "version"), update_when="t.rate_to_usd <> s.rate_to_usd",
-               target_slice="true", delete_missing=True)
+    write_rows(frame, RowWrite(FX_TABLE, ("currency", "version"), slice="true", delete_missing=True,
+                               compare=("rate_to_usd",)))
     return current_rates(rows)

@@ -22,10 +22,8 @@ from datetime import date, timedelta
 from pyspark.sql import SparkSession
 
 from spark_jobs.config import Settings
-from spark_jobs.gold import GoldModel, dependency_waves, merge_model, pending_dates, processed_as_of, touched_keys
-from spark_jobs.quality.domains import GOLD_TABLES, gold_tables
-from spark_jobs.quality.wap import reset_audit, writing_to_audit
-from spark_jobs.side_by_side import run_side_by_side
+from spark_jobs.gold import GoldModel, build_models, pending_dates, touched_keys
+from spark_jobs.quality.domains import GOLD_TABLES
 from spark_jobs.subscriptions import gold_keys
 
 DOMAIN = "subscriptions"
@@ -61,26 +59,14 @@ def keys_to_recompute(spark: SparkSession, model: GoldModel, as_of: date, first:
 
 
 def build_gold(spark: SparkSession, ingest_date: date) -> dict[str, str]:
-    """Bring every gold table's audit branch up to date for ``ingest_date``."""
-    as_of = processed_as_of(spark, DOMAIN, ingest_date)
+    """Bring every gold table's audit branch up to date for ``ingest_date`` and every
+    ingest date not yet published, recomputing the slices their records touched."""
     dates = pending_dates(spark, DOMAIN, ingest_date)
+    print(f"gold subscriptions: ingest dates {', '.join(map(str, dates))}")
     gold_keys.register_touched(touched_keys(spark, DOMAIN, dates).cache())
-    reset_audit(spark, gold_tables(DOMAIN))
-    written = {}
-    with writing_to_audit(spark):
-        first = gold_keys.first_dates(spark)
-
-        def build(model: GoldModel) -> str:
-            return merge_model(spark, model, as_of, keys_to_recompute(spark, model, as_of, first))
-
-        # Models of one wave write different tables and read only earlier waves' tables.
-        for wave in dependency_waves(MODELS):
-            written.update(zip((m.name for m in wave), run_side_by_side([lambda m=m: build(m) for m in wave])))
-    written = {m.name: written[m.name] for m in MODELS}
-    print(f"gold subscriptions {ingest_date}  as_of={as_of}  ingest dates={', '.join(map(str, dates))}")
-    for name, how in written.items():
-        print(f"gold {name:<26} {how}")
-    return written
+    first = gold_keys.first_dates(spark)
+    return build_models(spark, DOMAIN, ingest_date,
+                        lambda model, as_of: keys_to_recompute(spark, model, as_of, first))
 
 
 RUNS_ONCE_PER_RANGE = True  # builds every pending date, so a range needs one build

@@ -19,7 +19,7 @@ from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
 from spark_jobs.frames import union_all
-from spark_jobs.merge import SPREAD_WRITE, mirror_slice, sync_rows
+from spark_jobs.merge import SPREAD_WRITE, mirror, owned_keys, write_rows
 from spark_jobs.quarantine import quarantine, split
 from spark_jobs.run_log import RunRecord, write_run_log
 from spark_jobs.side_by_side import run_side_by_side
@@ -115,15 +115,16 @@ def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decim
     # The table's write.merge.distribution-mode = none keeps this MERGE's partitioning: a
     # day's events share one month partition, and silver, gold and the scan then read
     # silver.events from many files in parallel rather than from one.
-    sync_rows(dedup.event_winners(resolved), "silver.events", ["event_id"], affected,
-              prune=date_range([resolved, held_before], "event_date"), write_options=SPREAD_WRITE)
+    write_rows(dedup.event_winners(resolved), owned_keys("silver.events", ["event_id"], affected,
+               prune=date_range([resolved, held_before], "event_date"), write_options=SPREAD_WRITE))
     existing_conflicts = spark.table("silver.event_conflicts").join(affected, "event_id", "left_semi")
-    sync_rows(dedup.event_conflicts(resolved), "silver.event_conflicts",
-              ["event_id", "payload_hash", "ingest_date"], existing_conflicts)
+    write_rows(dedup.event_conflicts(resolved),
+               owned_keys("silver.event_conflicts", ["event_id", "payload_hash", "ingest_date"], existing_conflicts))
     day_versions = resolved.where(F.col("ingest_date") == F.lit(ingest_date)).select(*EVENT_COLUMNS, "copies")
-    mirror_slice(day_versions, "silver.event_versions", ("event_id", "payload_hash", "ingest_date"),
-                 {"ingest_date": ingest_date}, compare=("copies", "source_file", "record_number", "amount_usd"),
-                 write_options=SPREAD_WRITE)
+    write_rows(day_versions, mirror("silver.event_versions", ("event_id", "payload_hash", "ingest_date"),
+                                    {"ingest_date": ingest_date},
+                                    compare=("copies", "source_file", "record_number", "amount_usd"),
+                                    write_options=SPREAD_WRITE))
     today = resolved.where(F.col("ingest_date") == F.lit(ingest_date)).agg(
         F.sum((F.col("role") == "winner").cast("int")), F.sum("duplicates"),
         F.sum((F.col("role") == "conflict").cast("int"))).first()
@@ -142,10 +143,10 @@ def silver_latest(parsed: DataFrame, source: str, table: str, keys: list[str], c
     affected = affected_keys(day_versions, versions_table, keys, ingest_date)
     versions = all_versions(day_versions, versions_table, keys, affected, ingest_date).localCheckpoint()
     best = winners(versions)
-    sync_rows(best, table, keys, affected)
+    write_rows(best, owned_keys(table, keys, affected))
     key_columns = (*keys, "ingest_date")
-    mirror_slice(day_versions, versions_table, key_columns, {"ingest_date": ingest_date},
-                 compare=[c for c in columns if c not in key_columns])
+    write_rows(day_versions, mirror(versions_table, key_columns, {"ingest_date": ingest_date},
+                                    compare=[c for c in columns if c not in key_columns]))
     counts.silver_rows = best.where(F.col("ingest_date") == F.lit(ingest_date)).count()
     counts.conflicts = counts.valid_rows - counts.silver_rows
     return counts, versions, rejected

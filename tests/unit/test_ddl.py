@@ -1,6 +1,7 @@
 """Applying iceberg_ddl twice is the same as applying it once."""
 from spark_jobs.config import NAMESPACES
-from spark_jobs.ddl import apply_ddl, ddl_files, declared_properties, strip_comments, table_properties
+from spark_jobs.ddl import apply_ddl, ddl_files, declared_properties, table_definitions, table_properties
+from spark_jobs.registry import domains
 
 
 def _state(spark, tables):
@@ -14,11 +15,13 @@ def test_every_namespace_exists(spark):
     assert set(NAMESPACES) <= existing
 
 
-def test_every_ddl_file_defines_a_table(spark):
+def test_every_ddl_file_and_every_declared_source_defines_a_table(spark):
     tables = apply_ddl(spark)
-    assert len(tables) == len(ddl_files())
+    sources = [s.bronze_table for d in domains().values() for s in d.sources]
+    assert sorted(tables) == sorted(table_definitions()) and len(tables) == len(ddl_files()) + len(sources)
     for table in tables:
         assert spark.catalog.tableExists(table), table
+    assert set(sources) <= set(tables)
 
 
 def test_second_apply_changes_no_table(spark):

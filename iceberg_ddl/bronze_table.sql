@@ -1,6 +1,7 @@
--- Raw impressions records (NDJSON lines or Parquet rows as JSON) of the recsys domain exactly as they arrived, one row per
--- landing record (see docs/architecture.md, "Bronze"). Parsing is silver's job.
-CREATE TABLE IF NOT EXISTS bronze.recsys_impressions (
+-- The bronze table of every declared landing source (spark_jobs/domain.py: Source), one per
+-- `bronze.<domain>_<source>`: each landing record exactly as it arrived, one row per record
+-- (see docs/architecture.md, "Bronze"). Parsing is silver's job. {table} is filled in per source.
+CREATE TABLE IF NOT EXISTS {table} (
     ingest_date    DATE      COMMENT 'day the file arrived (landing folder ingest_date=)',
     source_file    STRING    COMMENT 'file name inside the landing folder',
     record_number  INT       COMMENT '1-based line / array element / row in the file; 0 = whole unparseable file',
