@@ -107,7 +107,7 @@ def test_a_declared_toy_domain_gets_a_dag(toy):
 
     from shoplake_airflow import task_id_for
 
-    bag = DagBag(dag_folder=str(toy / "dags"), include_examples=False)
+    bag = DagBag(dag_folder=str(toy / "dags"))
     assert bag.import_errors == {}
     dag = bag.dags["toy_daily"]
     expected = [task_id_for(*job) for job in registry.domain("toy").jobs]
