@@ -2,8 +2,8 @@
 
 ``bronze <domain>`` lands every source the domain declares. Bronze mirrors the landing
 folder of an ingest date: one row per record with its file, position, raw text and a
-content hash, MERGEd on (ingest_date, source_file, record_number). Re-running a day changes nothing; a re-delivered file replaces its
-earlier records; a record that vanished from the folder is removed.
+content hash, MERGEd on (ingest_date, source_file, record_number). Re-running a day
+changes nothing; a re-delivered file replaces its earlier records; a record that vanished from the folder is removed.
 """
 from __future__ import annotations
 

@@ -3,9 +3,9 @@
 Tables that hold the same record share its column list (``_columns/<name>.sql``, included
 as ``{columns:<name>}``). The bronze table of every declared source comes from one template,
 ``iceberg_ddl/bronze_table.sql``; every other table has its own file, in the project's
-``iceberg_ddl/`` or a plug-in domain's. Every statement is ``CREATE TABLE IF NOT EXISTS``, so applying the directory twice is the
-same as applying it once: existing tables, their data and snapshots are left alone.
-A table's properties are those every table shares and its namespace's
+``iceberg_ddl/`` or a plug-in domain's. Every statement is ``CREATE TABLE IF NOT EXISTS``,
+so applying the directory twice is the same as applying it once: existing tables, their
+data and snapshots are left alone. A table's properties are those every table shares and its namespace's
 (``iceberg_ddl/table_properties.yml``), plus or overridden by the file's own TBLPROPERTIES.
 Only their declared TBLPROPERTIES are brought up to date: a property changed in a file
 (e.g. a write distribution mode) reaches lakes created before the change. A property
@@ -14,6 +14,7 @@ removed from a file is left as it is: an operator may have set it on purpose.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -68,9 +69,15 @@ def declared_properties(sql: str) -> dict[str, str]:
     return dict(PROPERTY.findall(clause.group(1))) if clause else {}
 
 
+@cache
+def shared_properties(path: Path = SHARED_PROPERTIES) -> dict:
+    """``table_properties.yml``, read once per process."""
+    return yaml.safe_load(path.read_text())
+
+
 def table_properties(namespace: str, sql: str, shared: Path = SHARED_PROPERTIES) -> dict[str, str]:
     """Every property of a table: the shared ones, its namespace's, then its file's own."""
-    stated = yaml.safe_load(shared.read_text())
+    stated = shared_properties(shared)
     return {**stated["every_table"], **(stated["namespaces"].get(namespace) or {}), **declared_properties(sql)}
 
 

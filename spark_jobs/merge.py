@@ -140,7 +140,8 @@ def row_changed(columns: Sequence[str]) -> str:
 def merge_statement(spec: RowWrite, view: str, columns: Sequence[str], compare: Sequence[str]) -> str:
     """The MERGE of ``view`` (the source, with a delete flag under ``scope_keys``) into the target."""
     flagged = spec.scope_keys is not None
-    on = " AND ".join([f"t.{k} = s.{k}" for k in spec.keys] + ([spec.within()] if spec.within() else []))
+    within = spec.within()
+    on = " AND ".join([f"t.{k} = s.{k}" for k in spec.keys] + ([within] if within else []))
     changed = f"NOT s.{DELETE_FLAG}" if spec.update_all and flagged else "true" if spec.update_all \
         else row_changed(compare)
     assignments = ", ".join(f"t.{c} = s.{c}" for c in columns)

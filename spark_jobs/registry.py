@@ -15,9 +15,6 @@ import spark_jobs
 from spark_jobs.domain import Domain
 from spark_jobs.errors import ShoplakeError
 
-_REGISTERED: dict[str, Domain] = {}
-
-
 @cache
 def _declared() -> dict[str, Domain]:
     packages = [f"spark_jobs.{m.name}" for m in pkgutil.iter_modules(spark_jobs.__path__) if m.ispkg]
@@ -31,8 +28,8 @@ def _declared() -> dict[str, Domain]:
 
 
 def domains() -> dict[str, Domain]:
-    """Every domain, by name: the declared packages, then any registered at run time."""
-    return {**_declared(), **_REGISTERED}
+    """Every domain, by name."""
+    return _declared()
 
 
 def domain(name: str) -> Domain:
@@ -43,12 +40,6 @@ def domain(name: str) -> Domain:
     return known[name]
 
 
-def register(declared: Domain) -> None:
-    """Add a domain for this process only (``SHOPLAKE_DOMAINS`` reaches subprocesses too)."""
-    _REGISTERED[declared.name] = declared
-
-
 def forget() -> None:
-    """Drop run-time registrations and re-read the declarations (after ``SHOPLAKE_DOMAINS`` changed)."""
-    _REGISTERED.clear()
+    """Read the declarations again (after ``SHOPLAKE_DOMAINS`` changed)."""
     _declared.cache_clear()

@@ -9,21 +9,9 @@ month, or starts weeks after the events, is normal).
 """
 from __future__ import annotations
 
-from spark_jobs.registry import domain, domains
+from spark_jobs.registry import domain
 
 
 def gold_tables(name: str) -> tuple[str, ...]:
     """Qualified names (``gold.<table>``) of a domain's gold tables, in dependency order."""
     return tuple(g.table for g in domain(name).gold)
-
-
-def readers_of(name: str, source: str) -> tuple[str, ...]:
-    """The domain's gold tables computed from ``source``."""
-    return domain(name).readers_of(source)
-
-
-def source_names(name: str) -> tuple[str, ...]:
-    return tuple(s.name for s in domain(name).sources)
-
-
-GOLD_TABLES: dict[str, tuple[str, ...]] = {name: d.gold_tables for name, d in domains().items()}

@@ -19,7 +19,7 @@ from pyspark.sql import SparkSession
 from spark_jobs.config import Settings
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.gold import processed_as_of
-from spark_jobs.quality.domains import gold_tables, readers_of, source_names
+from spark_jobs.quality.domains import gold_tables
 from spark_jobs.quality.wap import read_audit
 from spark_jobs.registry import domain as declared
 from spark_jobs.side_by_side import run_side_by_side
@@ -95,19 +95,19 @@ def freshness_report(spark: SparkSession, domain: str, as_of: date) -> list[str]
     """One warning per source of the domain that did not deliver on ``as_of``: when it last
     did (or that it never has) and the gold tables built without newer data from it.
     A signal for people, never a gate (see ``quality.domains``)."""
-    sources = sorted(source_names(domain))
+    declaration = declared(domain)
     last = {r[0]: r[1] for r in spark.sql(
         f"SELECT source, max(ingest_date) FROM ops.run_log WHERE domain = '{domain}' AND stage = 'bronze' "
         f"AND files > 0 AND ingest_date <= DATE'{as_of.isoformat()}' GROUP BY source").collect()}
     lines = []
-    for source in sources:
+    for source in sorted(s.name for s in declaration.sources):
         seen = last.get(source)
         if seen == as_of:
             continue
         when = f"last delivered {seen}, {(as_of - seen).days} days before as_of {as_of}" if seen \
             else f"has never delivered (as_of {as_of})"
         lines.append(f"freshness warning: {domain}.{source} {when}; "
-                     f"built without newer data from it: {', '.join(readers_of(domain, source))}")
+                     f"built without newer data from it: {', '.join(declaration.readers_of(source))}")
     return lines
 
 

@@ -17,10 +17,10 @@ from pyspark.sql import functions as F
 from spark_jobs.config import Settings
 from spark_jobs.gold import GoldModel, pending_dates
 from spark_jobs.merge import owned_keys, write_rows
-from spark_jobs.sql_literals import values_in
 from spark_jobs.recsys.rankings import carousels, keys_to_build
 from spark_jobs.recsys.tables import HISTORIES, TRAINING_INPUT
 from spark_jobs.recsys.training import training_rows
+from spark_jobs.sql_literals import values_in
 
 KEY = GoldModel.declared("recsys", "training_input").keys
 WRITE_ORDER = "customer_id, ranking_id, position"

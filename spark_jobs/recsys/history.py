@@ -9,10 +9,11 @@ customer without a row has no action inside the window of W + 1. The run for ing
 1. brings the state to D − 1 (the day before its impressions): customers whose already
    folded actions changed (late or re-delivered) are rebuilt from their actions; the
    others get their actions dated after their row folded in front of it (``fold.fold``);
-2. writes ``silver.recsys_impression_histories`` (customer_id, dt → arrays) for every carousel gold
-   must (re)build for D: from the state row when it holds exactly the actions before dt
-   (as_of_date < dt <= W + 1, or no row and dt = W + 1 — the daily case), otherwise from scratch for that
-   (customer, dt) only (late impressions, carousels before a late action, runs out of order).
+2. writes ``silver.recsys_impression_histories`` (customer_id, dt → arrays) for every
+   carousel gold must (re)build for D: from the state row when it holds exactly the
+   actions before dt (as_of_date < dt <= W + 1, or no row and dt = W + 1 — the daily
+   case), otherwise from scratch for that (customer, dt) only (late impressions,
+   carousels before a late action, runs out of order).
 
 No year of actions is sorted in a daily run: it reads the day's actions and the state
 rows of the customers who acted, and the state rows of the customers shown.
@@ -26,11 +27,11 @@ from pyspark.sql import functions as F
 
 from spark_jobs.config import CATALOG_NAME, Settings
 from spark_jobs.merge import owned_keys, write_rows
-from spark_jobs.sql_literals import values_in
 from spark_jobs.recsys.fold import ARRAYS, fold, lookback_days, read
 from spark_jobs.recsys.rankings import carousels_to_build
 from spark_jobs.recsys.reference import history_from_scratch
 from spark_jobs.recsys.tables import ACTION_CHANGES, ACTIONS, HISTORIES, STATE
+from spark_jobs.sql_literals import values_in
 
 FOLDED_THROUGH = "shoplake.folded-through"
 BROADCAST_CUSTOMERS = 2_000_000   # a day's actions of more customers are joined by shuffle
@@ -169,7 +170,8 @@ def write_histories(spark: SparkSession, ingest_date: date, watermark: date, loo
 
 def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
     lookback = lookback_days()
-    changes = spark.table(ACTION_CHANGES).where(F.col("ingest_date") == F.lit(ingest_date)).select("customer_id", "from_date")
+    changes = (spark.table(ACTION_CHANGES).where(F.col("ingest_date") == F.lit(ingest_date))
+               .select("customer_id", "from_date"))
     watermark = advance_state(spark, ingest_date - timedelta(days=1), changes, lookback)
     shown = write_histories(spark, ingest_date, watermark, lookback)
     compacted = compact_state(spark)

@@ -23,11 +23,11 @@ from pyspark.sql import SparkSession
 
 from spark_jobs.config import Settings
 from spark_jobs.gold import GoldModel, build_models, pending_dates, touched_keys
-from spark_jobs.quality.domains import GOLD_TABLES
+from spark_jobs.subscriptions import DOMAIN as declaration
 from spark_jobs.subscriptions import gold_keys
 
-DOMAIN = "subscriptions"
-MODELS = tuple(GoldModel.declared(DOMAIN, name) for name in GOLD_TABLES[DOMAIN])
+DOMAIN = declaration.name
+MODELS = tuple(GoldModel.declared(DOMAIN, name) for name in declaration.gold_tables)
 
 
 def date_range(first: date | None, as_of: date) -> set[date]:

@@ -25,7 +25,7 @@ from worlds import recsys as recsys_world
 from worlds import subscriptions as subscriptions_world
 
 from spark_jobs.jobs import run_domain_day
-from spark_jobs.quality.domains import GOLD_TABLES
+from spark_jobs.registry import domain as declared
 
 pytestmark = pytest.mark.integration
 START = date(2026, 2, 2)
@@ -67,7 +67,7 @@ def short(rows: list[tuple]) -> list[tuple]:
 
 
 def assert_matches(spark, domain: str, expected: dict[str, list[tuple]], context: str) -> None:
-    for table in GOLD_TABLES[domain]:
+    for table in declared(domain).gold_tables:
         extra, missing = same_rows(table_rows(spark.table(f"gold.{table}")), expected[table])
         assert not extra and not missing, (
             f"{context}: gold.{table} differs from the reference: {len(extra)} rows only in gold "

@@ -10,15 +10,16 @@ from lake_support import reset_lake, table_rows as rows
 
 from spark_jobs.gold import model_frame
 from spark_jobs.jobs import resolve, run_domain_day
-from spark_jobs.quality.domains import GOLD_TABLES
 from spark_jobs.quality.scan import QualityGateFailed
 from spark_jobs.quality.wap import writing_to_audit
 from spark_jobs.datagen.subscriptions import generate
+from spark_jobs.subscriptions import DOMAIN as declaration
 from spark_jobs.subscriptions.gold import MODELS
 
 pytestmark = pytest.mark.integration
 
 DOMAIN = "subscriptions"
+GOLD_TABLES = declaration.gold_tables
 START = date(2026, 1, 1)
 DAYS = 5
 DAY = [START + timedelta(days=n) for n in range(DAYS)]
@@ -33,7 +34,7 @@ def lake(settings, tmp_path_factory):
 
 
 def published_gold(spark) -> dict[str, list[tuple]]:
-    return {name: rows(spark.table(f"gold.{name}")) for name in GOLD_TABLES[DOMAIN]}
+    return {name: rows(spark.table(f"gold.{name}")) for name in GOLD_TABLES}
 
 
 def rebuilt_gold(spark, lake, as_of: date) -> dict[str, list[tuple]]:
@@ -60,8 +61,8 @@ def test_day_by_day_with_a_swap_and_a_rerun_equals_a_rebuild_from_scratch(spark,
 
     rebuilt = rebuilt_gold(spark, lake, as_of=DAY[-1])
 
-    assert set(incremental) == set(GOLD_TABLES[DOMAIN])
-    for name in GOLD_TABLES[DOMAIN]:
+    assert set(incremental) == set(GOLD_TABLES)
+    for name in GOLD_TABLES:
         assert incremental[name] == rebuilt[name], name
     assert all(rebuilt[name] for name in ("daily_active_users", "daily_revenue_net", "mrr_daily",
                                           "weekly_cohort_retention", "ltv_per_user", "ltv_cac_ratio"))

@@ -5,14 +5,15 @@ import re
 from datetime import date
 
 from spark_jobs.config import PROJECT_ROOT
-from spark_jobs.quality.domains import GOLD_TABLES
 from spark_jobs.ddl import table_properties
 from spark_jobs.gold import SQL_ROOT, table_spec
 from spark_jobs.quality.scan import check_files, failures, soda_scan, sodacl
+from spark_jobs.registry import domains
 
 
 def test_every_gold_table_of_every_domain_has_its_checks_beside_the_model():
-    for domain, tables in GOLD_TABLES.items():
+    for domain, declared in domains().items():
+        tables = declared.gold_tables
         names = {p.stem for p in check_files(domain) if p.parent == SQL_ROOT / domain}
         assert names == set(tables), domain
         for name in tables:
@@ -28,8 +29,8 @@ def test_a_gold_yml_becomes_the_checks_of_its_audit_view():
 
 
 def test_every_gold_table_is_written_through_a_wap_branch():
-    for tables in GOLD_TABLES.values():
-        for name in tables:
+    for declared in domains().values():
+        for name in declared.gold_tables:
             ddl = (PROJECT_ROOT / "iceberg_ddl" / "gold" / f"{name}.sql").read_text()
             assert table_properties("gold", ddl)["write.wap.enabled"] == "true", name
 

@@ -46,6 +46,11 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=True)
 
 
+
+def day_text(day: date | str | None, ts: datetime | None) -> str:
+    """A record's date field: as given (a string may be deliberately invalid), else ts's date."""
+    return day if isinstance(day, str) else (day or ts.date()).isoformat()
+
 class _World:
     def __init__(self, rng: random.Random, start: date, days: int, lookback_days: int,
                  counts: Counter):
@@ -111,38 +116,36 @@ class _World:
     # actions -----------------------------------------------------------------
     def click(self, i: int, cust, item, ts: datetime | None, *, dt: date | str | None = None,
               style: str | None = None, offset: int | None = None, time_value="absent") -> str:
-        o = {"dt": (dt if isinstance(dt, str) else (dt or ts.date()).isoformat()),
-             "customer_id": self.spell_id(cust) if isinstance(cust, int) else cust,
-             "item_id": self.spell_id(item) if isinstance(item, int) else item}
-        if ts is not None:
-            o["click_time"] = self.ts_text(ts, style, offset)
-        elif time_value != "absent":
-            o["click_time"] = time_value
+        o = {"dt": day_text(dt, ts), "customer_id": self.id_text(cust), "item_id": self.id_text(item)}
+        self.set_time(o, "click_time", ts, style, offset, time_value)
         return self.emit("clicks", i, o)
 
     def cart(self, i: int, cust, config, ts: datetime | None, *, dt: date | str | None = None,
              style: str | None = None, offset: int | None = None, time_value="absent") -> str:
-        o = {"dt": (dt if isinstance(dt, str) else (dt or ts.date()).isoformat()),
-             "customer_id": self.spell_id(cust) if isinstance(cust, int) else cust,
-             "config_id": self.spell_id(config) if isinstance(config, int) else config,
+        o = {"dt": day_text(dt, ts), "customer_id": self.id_text(cust), "config_id": self.id_text(config),
              "simple_id": self.simple_id(config)}
-        if ts is not None:
-            o["occurred_at"] = self.ts_text(ts, style, offset)
-        elif time_value != "absent":
-            o["occurred_at"] = time_value
+        self.set_time(o, "occurred_at", ts, style, offset, time_value)
         return self.emit("add_to_carts", i, o)
 
     def order(self, i: int, cust, config, ts: datetime | None, *, order_date: date | str | None = None,
               style: str | None = None, offset: int | None = None) -> str:
-        od = order_date if order_date is not None else ts.date()
-        o = {"order_date": od if isinstance(od, str) else od.isoformat(),
-             "customer_id": self.spell_id(cust) if isinstance(cust, int) else cust,
-             "config_id": self.spell_id(config) if isinstance(config, int) else config,
-             "simple_id": self.simple_id(config),
+        o = {"order_date": day_text(order_date, ts), "customer_id": self.id_text(cust),
+             "config_id": self.id_text(config), "simple_id": self.simple_id(config),
              "occurred_at": None if ts is None else self.ts_text(ts, style, offset)}
         if ts is None:
             self.c["order_null_occurred_at"] += 1
         return self.emit("previous_orders", i, o)
+
+    def id_text(self, value):
+        """An int id as written (sometimes a numeric string); anything else as given."""
+        return self.spell_id(value) if isinstance(value, int) else value
+
+    def set_time(self, o: dict, field: str, ts: datetime | None, style, offset, time_value) -> None:
+        """The action's time field: ``ts`` spelt in a style, else ``time_value`` unless absent."""
+        if ts is not None:
+            o[field] = self.ts_text(ts, style, offset)
+        elif time_value != "absent":
+            o[field] = time_value
 
     def simple_id(self, config):
         r = self.rng.random()

@@ -868,7 +868,7 @@ class _Subs:
                     c["subscriptions.redelivered_invalid"] += 1
 
     def write(self, landing: Path) -> None:
-        rng, c = self.rng, self.c
+        c = self.c
         for k, i in enumerate(self.sub_days):
             D = self.day(i)
             items = self.items[i]
