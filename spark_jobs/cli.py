@@ -2,7 +2,9 @@
 
     shoplake init                                   create namespaces and tables
     shoplake services up|down|status                local MinIO
-    shoplake run <domain> --date D [--to D2]        daily run(s), one Spark application
+    shoplake run <domain> --date D [--to D2] [--wait S]
+                                                    daily run(s), one Spark application,
+                                                    holding the domain's lock
     shoplake sql "<query>" [--format F] [--out P]   query the lake
     shoplake generate <domain> --days N --seed S --out URI
 
@@ -49,6 +51,7 @@ def cmd_services(args, settings) -> None:
 
 
 def cmd_run(args, settings) -> None:
+    from spark_jobs.domain_lock import domain_lock
     from spark_jobs.jobs import run_domain_range
     from spark_jobs.preflight import check_run
     from spark_jobs.registry import domain
@@ -57,8 +60,11 @@ def cmd_run(args, settings) -> None:
     domain(args.domain)     # an unknown name fails here, naming the known ones
     days = _dates(args.date, args.to)
     check_run(settings)
-    spark = get_spark(f"shoplake run {args.domain} {days[0]}..{days[-1]}", settings)
-    run_domain_range(spark, settings, args.domain, days)
+    purpose = f"shoplake run {args.domain} {days[0]}..{days[-1]}"
+    # Taken before Spark starts: a run that may not write does not start a JVM.
+    with domain_lock(settings, args.domain, purpose, wait_seconds=args.wait):
+        spark = get_spark(purpose, settings)
+        run_domain_range(spark, settings, args.domain, days)
 
 
 def cmd_sql(args, settings) -> None:
@@ -92,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("domain")
     run.add_argument("--date", required=True, type=date.fromisoformat)
     run.add_argument("--to", type=date.fromisoformat)
+    run.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                     help="when another run holds the domain's lock, wait up to this long (default: fail at once)")
     run.set_defaults(func=cmd_run)
     sql = sub.add_parser("sql", help="run a Spark SQL query against the lake")
     sql.add_argument("query")

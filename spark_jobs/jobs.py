@@ -9,14 +9,20 @@ DAG run the same names in the same order.
 A job module that sets ``RUNS_ONCE_PER_RANGE = True`` catches up every pending date by
 itself (gold builds, scans, publication): over a range of dates it runs once, for the
 last date, with ``first_date=`` the range's start. Every other job runs once per date.
+
+Whatever starts them, a domain's jobs run holding the domain's lock
+(:mod:`spark_jobs.domain_lock`), and a failure inside the JVM reaches the user as one
+line naming its Java cause (:mod:`spark_jobs.java_errors`), never a trace.
 """
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from types import ModuleType
 
+from spark_jobs.errors import ShoplakeError
 from spark_jobs.registry import domain, domains
 
 
@@ -34,14 +40,42 @@ def resolve(job: str) -> Callable:
     return job_module(job).run
 
 
+def job_domain(job: str, args: Sequence[str]) -> str:
+    """The domain whose tables a job writes: ``subscriptions.silver`` → subscriptions;
+    a shared job (``bronze``, ``quality.scan``, ``quality.publish``) takes it as first argument."""
+    owner, _, stage = job.partition(".")
+    known = domains()
+    if owner in known and stage:
+        return owner
+    if args and args[0] in known:
+        return args[0]
+    raise ShoplakeError(f"cannot tell which domain job {job!r} writes: expected <domain>.<stage> "
+                        f"or a domain as first argument ({', '.join(sorted(known))})")
+
+
+@contextmanager
+def java_errors_as_one_line(job: str) -> Iterator[None]:
+    """A JVM failure inside ``job`` becomes a ShoplakeError naming its Java cause."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors.exceptions.captured import CapturedException
+
+    from spark_jobs.java_errors import one_line
+
+    try:
+        yield
+    except (Py4JJavaError, CapturedException) as error:
+        raise ShoplakeError(f"{job} failed: {one_line(error)}") from error
+
+
 def run_job(spark, settings, job: str, args: Sequence[str], days: Sequence[date]) -> None:
     """One job over consecutive ingest dates: per date, or once if it covers a range."""
     module = job_module(job)
-    if getattr(module, "RUNS_ONCE_PER_RANGE", False):
-        module.run(spark, settings, days[-1], *args, first_date=days[0])
-        return
-    for day in days:
-        module.run(spark, settings, day, *args)
+    with java_errors_as_one_line(job):
+        if getattr(module, "RUNS_ONCE_PER_RANGE", False):
+            module.run(spark, settings, days[-1], *args, first_date=days[0])
+            return
+        for day in days:
+            module.run(spark, settings, day, *args)
 
 
 def run_domain_range(spark, settings, name: str, days: Sequence[date]) -> None:
@@ -53,3 +87,4 @@ def run_domain_range(spark, settings, name: str, days: Sequence[date]) -> None:
 def run_domain_day(spark, settings, name: str, ingest_date: date) -> None:
     """Every job of a domain's daily run for one ingest date, in order."""
     run_domain_range(spark, settings, name, [ingest_date])
+

@@ -7,13 +7,21 @@ values) or a frame of keys (``scope_keys``: the keys a recomputation owns). With
 exactly equal to the source. Matched rows are rewritten only when a ``compare`` column
 differs, so a re-run rewrites nothing.
 
-Before any MERGE, the cheap common cases: a scope that holds no row yet is filled by a
-plain append (a first load), and with ``skip_unchanged`` a scope whose (keys, compare)
-fingerprint equals the source's commits nothing. Everything else is one MERGE,
-rendered by :func:`merge_statement`.
+Before any MERGE, the cheap common cases: a scope that holds no row yet is filled
+without reading the target again (a first load), and with ``skip_unchanged`` a scope
+whose (keys, compare) fingerprint equals the source's commits nothing. Everything else
+is one MERGE, rendered by :func:`merge_statement`.
+
+A first load is conflict-checked, like a MERGE: emptiness is read at one snapshot, and
+the rows are committed as an overwrite of the (empty) scope that Iceberg validates
+against every commit since that snapshot (``validate-from-snapshot-id``, serializable
+isolation). A plain append is never validated, so two writers that both saw the scope
+empty would both add their rows; here the second one's commit fails and it MERGEs into
+what the first one wrote instead.
 """
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +31,7 @@ from typing import NamedTuple
 from pyspark.sql import DataFrame, Observation
 from pyspark.sql import functions as F
 
+from spark_jobs.java_errors import root_cause
 from spark_jobs.sql_literals import equals_all
 
 # Iceberg's default hash distribution shuffles a write by partition, so a day's rows, which
@@ -31,6 +40,8 @@ from spark_jobs.sql_literals import equals_all
 # writes its own file (fanout: no sort by the partition value), without a shuffle.
 SPREAD_WRITE = {"distribution-mode": "none", "fanout-enabled": "true"}
 DELETE_FLAG = "_delete"
+# A quoted SQL literal (with backslash escapes, as sql_literals writes them).
+QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'")
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,19 @@ class RowWrite:
         parts = [p for p in (self.slice_predicate(), self.prune) if p]
         return " AND ".join(f"({p})" for p in parts) or None
 
+    def scope_condition(self) -> str:
+        """:meth:`within` over the table's own columns (no ``t.``), for an overwrite filter."""
+        within = self.within()
+        return unqualified(within) if within else "true"
+
+
+def unqualified(predicate: str) -> str:
+    """``predicate`` with the ``t.`` alias dropped outside quoted literals."""
+    pieces = QUOTED.split(predicate)
+    literals = QUOTED.findall(predicate)
+    bare = [re.sub(r"(?<![\w.`])t\.(?=[\w`])", "", piece) for piece in pieces]
+    return "".join(b + (literals[i] if i < len(literals) else "") for i, b in enumerate(bare))
+
 
 def mirror(table: str, keys: Sequence[str], slice: Mapping[str, object], compare: Sequence[str],
            write_options: Mapping[str, str] | None = None) -> RowWrite:
@@ -98,14 +122,27 @@ class WriteResult(NamedTuple):
 
 
 def write_rows(source: DataFrame, spec: RowWrite) -> WriteResult:
-    """Write ``source`` as ``spec`` says: append, nothing, or one MERGE."""
+    """Write ``source`` as ``spec`` says: a first load, nothing, or one MERGE."""
+    from spark_jobs.quality.wap import write_snapshot_id
+
     spark = source.sparkSession
-    target = spark.table(spec.table).alias("t")
+    # Recorded before the scope is read (which then sees this state or a later one): the
+    # first load's validation covers every commit from here on.
+    read_at = write_snapshot_id(spark, spec.table)
     within = spec.within()
+    target = spark.table(spec.table).alias("t")
     in_scope = target.where(within) if within else target
-    if in_scope.isEmpty():
-        appended = append_rows(source, spec.table, spec.write_options)
-        return WriteResult(Written.APPENDED if appended else Written.UNCHANGED, appended)
+    if read_at is None or in_scope.isEmpty():
+        try:
+            loaded = first_load(source, spec, read_at)
+            return WriteResult(Written.APPENDED if loaded else Written.UNCHANGED, loaded)
+        except Exception as error:  # noqa: BLE001 - a failed validation is retried as a MERGE
+            cause = root_cause(error)
+            if cause is None or cause.name != "ValidationException":
+                raise
+        # Another writer filled the scope since read_at, or a data file's column ranges
+        # span the scope (Iceberg cannot overwrite part of a file): MERGE instead.
+        write_snapshot_id(spark, spec.table)    # refresh: the MERGE must see those rows
     compare = spec.compare if spec.compare is not None else tuple(c for c in source.columns if c not in spec.keys)
     counted = None
     if spec.skip_unchanged:
@@ -158,13 +195,18 @@ def merge_statement(spec: RowWrite, view: str, columns: Sequence[str], compare: 
     return "\n".join(clauses)
 
 
-def append_rows(source: DataFrame, table: str, write_options: Mapping[str, str] | None = None) -> int:
-    """Append ``source`` to ``table``, counted as it is written (one pass); returns the rows
-    appended. An empty source commits nothing: an empty append would add a snapshot."""
+def first_load(source: DataFrame, spec: RowWrite, read_at: int | None) -> int:
+    """Add ``source`` to a scope that was empty at snapshot ``read_at`` (None: the table had
+    none); returns the rows written. Committed as an overwrite of the scope, which fails
+    if any commit since ``read_at`` added or deleted rows in it (a concurrent first load)."""
     if source.isEmpty():
         return 0
+    options = {**spec.write_options, "isolation-level": "serializable"}
+    if read_at is not None:     # without it Iceberg validates against the table's whole history
+        options["validate-from-snapshot-id"] = str(read_at)
     written = Observation()
-    source.observe(written, F.count(F.lit(1)).alias("rows")).writeTo(table).options(**(write_options or {})).append()
+    (source.observe(written, F.count(F.lit(1)).alias("rows")).writeTo(spec.table).options(**options)
+     .overwrite(F.expr(spec.scope_condition())))
     return int(written.get["rows"])
 
 

@@ -48,6 +48,10 @@ def _catalog_conf(settings: Settings) -> dict[str, str]:
         # V1 adds view support; PyIceberg reads the same tables.
         f"{prefix}.jdbc.schema-version": "V1",
     }
+    if settings.catalog_uri.startswith("jdbc:sqlite:"):
+        # SQLite answers a second writer (another run's commit) with SQLITE_BUSY, which
+        # Iceberg's commit retry does not retry: wait up to a minute for its write lock instead.
+        conf[f"{prefix}.jdbc.busy_timeout"] = "60000"
     if settings.catalog_user:
         conf[f"{prefix}.jdbc.user"] = settings.catalog_user
     if settings.catalog_password:

@@ -1,16 +1,22 @@
 """spark-submit entry point: ``spark-submit spark_jobs/submit.py <job> --date D [args]``.
 
 Airflow's SparkSubmitOperator launches this file; ``shoplake run`` calls the same jobs
-in-process. Errors the user can fix exit 2 with one line.
+in-process. The job runs holding its domain's lock (waiting up to
+``SHOPLAKE_LOCK_WAIT_SECONDS``, default 600, for another run to finish). Errors the user
+can fix exit 2 with one line.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import date
 
 PROCESS_START = time.monotonic()
+# A scheduled task that meets another run of its domain (a backfill, a manual
+# `shoplake run`) waits for it rather than failing into Airflow's retry back-off.
+DEFAULT_LOCK_WAIT_SECONDS = 600
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -28,8 +34,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from spark_jobs.cli import _dates
     from spark_jobs.config import load_settings
+    from spark_jobs.domain_lock import domain_lock
     from spark_jobs.errors import ShoplakeError
-    from spark_jobs.jobs import run_job
+    from spark_jobs.jobs import job_domain, run_job
     from spark_jobs.preflight import check_run
     from spark_jobs.session import get_spark
 
@@ -37,9 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         check_run(settings)
         days = _dates(options.date, options.to)
-        spark = get_spark(f"shoplake {options.job} {options.date}", settings)
-        ready = time.monotonic()
-        run_job(spark, settings, options.job, options.args, days)
+        wait = float(os.environ.get("SHOPLAKE_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS))
+        purpose = f"spark-submit {options.job} {days[0]}..{days[-1]}"
+        with domain_lock(settings, job_domain(options.job, options.args), purpose, wait_seconds=wait):
+            spark = get_spark(f"shoplake {options.job} {options.date}", settings)
+            ready = time.monotonic()
+            run_job(spark, settings, options.job, options.args, days)
         print(f"shoplake: {options.job} {days[0]}..{days[-1]}: job {time.monotonic() - ready:.1f} s after "
               f"{ready - PROCESS_START:.1f} s of Python + Spark start-up")
     except ShoplakeError as error:

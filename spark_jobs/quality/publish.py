@@ -1,7 +1,9 @@
 """``quality.publish <domain>``: make the audited gold visible by fast-forwarding main.
 
-Runs only after ``quality.scan`` passed. Each gold table's main moves to its audit
-snapshot (a no-op when nothing changed). The published ingest dates are recorded in
+Runs only after ``quality.scan`` passed. Each gold table's main moves to the snapshot
+that scan checked (its ``scanned`` tag; a no-op when nothing changed), and only if main
+is an ancestor of it: a state another run published meanwhile fails the job in one line
+rather than being rolled back or skipped. The published ingest dates are recorded in
 ops.run_log (stage 'publish'), so a later gold run knows which dates' changes are out.
 """
 from __future__ import annotations

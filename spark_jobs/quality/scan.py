@@ -7,6 +7,10 @@ branch holds them, are temp views named ``<namespace>_<table>`` (``gold_mrr_dail
 ``silver_events``, ``ops_dq_metrics``). Variables: ``${domain}``, ``${first_date}`` and
 ``${ingest_date}`` (the dates the run processed, equal for a daily run) and ``${as_of}``. Any failed check or check error fails the job with the failed
 checks' names, so publication does not run and readers keep the last good gold.
+
+Each gold table is read at the one audit snapshot it had when the scan began, and only
+when every check passed is that snapshot tagged ``scanned``: publication moves main to
+exactly the state checked here, whatever was written to ``audit`` since.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from spark_jobs.config import Settings
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.gold import processed_as_of
 from spark_jobs.quality.domains import gold_tables
-from spark_jobs.quality.wap import read_audit
+from spark_jobs.quality.wap import audit_snapshot_id, forget_scan, mark_scanned, read_snapshot
 from spark_jobs.registry import domain as declared
 from spark_jobs.side_by_side import run_side_by_side
 
@@ -56,18 +60,17 @@ def view_name(table: str) -> str:
     return table.replace(".", "_")
 
 
-def register_views(spark: SparkSession, domain: str) -> list[str]:
-    """Temp views Soda can query: main for silver/ops/quarantine, audit for the domain's gold."""
-    views = []
+def register_views(spark: SparkSession, domain: str) -> dict[str, int | None]:
+    """Temp views Soda can query: main for silver/ops/quarantine, and each of the domain's
+    gold tables at its audit snapshot of now. Returns those snapshot ids by table."""
     for namespace in MAIN_NAMESPACES:
         for row in spark.sql(f"SHOW TABLES IN {namespace}").collect():
             table = f"{namespace}.{row['tableName']}"
             spark.table(table).createOrReplaceTempView(view_name(table))
-            views.append(view_name(table))
-    for table in gold_tables(domain):
-        read_audit(spark, table).createOrReplaceTempView(view_name(table))
-        views.append(view_name(table))
-    return views
+    checked = {table: audit_snapshot_id(spark, table) for table in gold_tables(domain)}
+    for table, snapshot_id in checked.items():
+        read_snapshot(spark, table, snapshot_id).createOrReplaceTempView(view_name(table))
+    return checked
 
 
 def soda_scan(spark: SparkSession, files: list[Path], variables: dict[str, str]):
@@ -119,8 +122,10 @@ def run_scan(spark: SparkSession, domain: str, ingest_date: date, first_date: da
     if not files:
         raise ShoplakeError(f"no Soda checks for domain {domain!r} under {declared(domain).home}/soda/*/{domain}/ "
                             f"or sql/gold/{domain}/")
+    for table in gold_tables(domain):
+        forget_scan(spark, table)   # a failing scan leaves nothing to publish
     # Not cached: each check reads few columns, and column-pruned Parquet scans beat building a cache.
-    register_views(spark, domain)
+    checked = register_views(spark, domain)
     as_of = processed_as_of(spark, domain, ingest_date)
     variables = {"domain": domain, "ingest_date": ingest_date.isoformat(),
                  "first_date": (first_date or ingest_date).isoformat(), "as_of": as_of.isoformat()}
@@ -134,6 +139,9 @@ def run_scan(spark: SparkSession, domain: str, ingest_date: date, first_date: da
     failed = [name for scan in scans for name in failures(scan)]
     if failed:
         raise QualityGateFailed(f"quality gate failed for {domain} {ingest_date}: {'; '.join(failed)}")
+    for table, snapshot_id in checked.items():
+        if snapshot_id is not None:
+            mark_scanned(spark, table, snapshot_id)
     print(f"quality scan {domain} {ingest_date}: {sum(len(scan._checks) for scan in scans)} checks passed")
 
 

@@ -2,8 +2,10 @@
 
 A gold run first resets the ``audit`` branch of each of its tables to ``main``, then writes
 with ``spark.wap.branch = audit``: writes commit to the branch, reads of a table that has
-the branch see it, other tables are unaffected. The scan reads ``audit``; publishing is a
-fast-forward of ``main`` to ``audit`` — nothing is copied, and a run that fails its checks
+the branch see it, other tables are unaffected. The scan reads ``audit`` at one snapshot
+per table and, when every check passes, tags exactly that snapshot ``scanned``; publishing
+is a fast-forward of ``main`` to ``scanned`` — nothing is copied, a state written to
+``audit`` after the scan is never published unscanned, and a run that fails its checks
 leaves ``main`` exactly as it was.
 """
 from __future__ import annotations
@@ -14,9 +16,16 @@ from contextlib import contextmanager
 from pyspark.sql import SparkSession
 
 from spark_jobs.config import CATALOG_NAME
+from spark_jobs.errors import ShoplakeError
+from spark_jobs.java_errors import root_cause
 
 AUDIT = "audit"
+SCANNED = "scanned"
 WAP_BRANCH_CONF = "spark.wap.branch"
+
+
+class PublishRefused(ShoplakeError):
+    """main cannot move to the scanned state: none was scanned, or main moved past it."""
 
 
 def reset_audit(spark: SparkSession, tables: Iterable[str]) -> None:
@@ -50,20 +59,63 @@ def _iceberg_table(spark: SparkSession, table: str):
     return jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, table)
 
 
-def has_audit(spark: SparkSession, table: str) -> bool:
-    """Whether the table has an audit branch (from its metadata: no query)."""
-    return bool(_iceberg_table(spark, table).refs().containsKey(AUDIT))
+def write_snapshot_id(spark: SparkSession, table: str) -> int | None:
+    """The snapshot a write to ``table`` builds on now: the head of the session's WAP branch
+    when the table has that branch, else main's (None: no snapshot yet)."""
+    iceberg = _iceberg_table(spark, table)
+    iceberg.refresh()   # the catalog's cached copy may predate another process's commit
+    branch = spark.conf.get(WAP_BRANCH_CONF, None)
+    on_branch = branch and iceberg.properties().get("write.wap.enabled") == "true" and iceberg.refs().containsKey(branch)
+    snapshot = iceberg.snapshot(branch) if on_branch else iceberg.currentSnapshot()
+    return snapshot.snapshotId() if snapshot is not None else None
 
 
-def read_audit(spark: SparkSession, table: str):
-    """The table as the audit branch holds it (main when there is no branch yet)."""
-    reader = spark.read.option("branch", AUDIT) if has_audit(spark, table) else spark.read
+def audit_snapshot_id(spark: SparkSession, table: str) -> int | None:
+    """The snapshot the audit branch holds now (main's when there is no branch; None: none)."""
+    iceberg = _iceberg_table(spark, table)
+    iceberg.refresh()
+    snapshot = iceberg.snapshot(AUDIT) if iceberg.refs().containsKey(AUDIT) else iceberg.currentSnapshot()
+    return snapshot.snapshotId() if snapshot is not None else None
+
+
+def read_snapshot(spark: SparkSession, table: str, snapshot_id: int | None):
+    """The table as of one snapshot (an empty table has none: then its current, empty, state)."""
+    reader = spark.read.option("snapshot-id", str(snapshot_id)) if snapshot_id is not None else spark.read
     return reader.table(table)
 
 
+def forget_scan(spark: SparkSession, table: str) -> None:
+    """Drop the ``scanned`` tag: until a scan passes again there is nothing to publish."""
+    spark.sql(f"ALTER TABLE {table} DROP TAG IF EXISTS `{SCANNED}`")
+
+
+def mark_scanned(spark: SparkSession, table: str, snapshot_id: int) -> None:
+    """Tag the snapshot a passing scan read as the one publication may move main to."""
+    spark.sql(f"ALTER TABLE {table} CREATE OR REPLACE TAG `{SCANNED}` AS OF VERSION {snapshot_id}")
+
+
+def scanned_snapshot_id(spark: SparkSession, table: str) -> int | None:
+    iceberg = _iceberg_table(spark, table)
+    iceberg.refresh()
+    ref = iceberg.refs().get(SCANNED)
+    return ref.snapshotId() if ref is not None else None
+
+
 def fast_forward(spark: SparkSession, table: str) -> tuple[int | None, int | None]:
-    """Publish: move main to the audit branch's snapshot. Returns (previous, new) snapshot ids."""
-    row = spark.sql(f"CALL {CATALOG_NAME}.system.fast_forward('{table}', 'main', '{AUDIT}')").first()
+    """Publish: move main to the ``scanned`` snapshot, only if main is its ancestor (Iceberg
+    checks that in the commit itself). Returns (previous, new) snapshot ids of main."""
+    if scanned_snapshot_id(spark, table) is None:
+        if audit_snapshot_id(spark, table) is None:
+            return None, None       # nothing was ever written: nothing to publish
+        raise PublishRefused(f"{table} has no state passed by quality.scan (tag `{SCANNED}`): run the scan first")
+    try:
+        row = spark.sql(f"CALL {CATALOG_NAME}.system.fast_forward('{table}', 'main', '{SCANNED}')").first()
+    except Exception as error:  # noqa: BLE001 - Iceberg's refusal arrives as a JVM exception
+        cause = root_cause(error)
+        if cause is None or "not an ancestor" not in cause.message:
+            raise
+        raise PublishRefused(f"cannot publish {table}: main moved past the scanned snapshot since the scan "
+                             f"(another run published meanwhile); re-run the domain to scan the new state") from None
     return row["previous_ref"], row["updated_ref"]
 
 
