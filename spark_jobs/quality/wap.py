@@ -56,6 +56,9 @@ def writing_to_audit(spark: SparkSession) -> Iterator[None]:
 
 def _iceberg_table(spark: SparkSession, table: str):
     jvm = spark.sparkContext._jvm
+    # Catalogs resolve through the JVM thread's active session: a job's side-by-side
+    # threads have none, and would not find the lake catalog.
+    jvm.org.apache.spark.sql.SparkSession.setActiveSession(spark._jsparkSession)
     return jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, table)
 
 
