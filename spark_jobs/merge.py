@@ -129,9 +129,7 @@ def write_rows(source: DataFrame, spec: RowWrite) -> WriteResult:
     # Recorded before the scope is read (which then sees this state or a later one): the
     # first load's validation covers every commit from here on.
     read_at = write_snapshot_id(spark, spec.table)
-    within = spec.within()
-    target = spark.table(spec.table).alias("t")
-    in_scope = target.where(within) if within else target
+    in_scope = scope_rows(spark, spec)
     if read_at is None or in_scope.isEmpty():
         try:
             loaded = first_load(source, spec, read_at)
@@ -143,6 +141,7 @@ def write_rows(source: DataFrame, spec: RowWrite) -> WriteResult:
         # Another writer filled the scope since read_at, or a data file's column ranges
         # span the scope (Iceberg cannot overwrite part of a file): MERGE instead.
         write_snapshot_id(spark, spec.table)    # refresh: the MERGE must see those rows
+        in_scope = scope_rows(spark, spec)
     compare = spec.compare if spec.compare is not None else tuple(c for c in source.columns if c not in spec.keys)
     counted = None
     if spec.skip_unchanged:
@@ -167,6 +166,13 @@ def write_rows(source: DataFrame, spec: RowWrite) -> WriteResult:
     finally:
         spark.catalog.dropTempView(view)
     return WriteResult(Written.MERGED, counted)
+
+
+def scope_rows(spark, spec: RowWrite) -> DataFrame:
+    """The target rows the source speaks for, as alias ``t`` (the whole table without a bound)."""
+    target = spark.table(spec.table).alias("t")
+    within = spec.within()
+    return target.where(within) if within else target
 
 
 def row_changed(columns: Sequence[str]) -> str:

@@ -68,7 +68,8 @@ def write_snapshot_id(spark: SparkSession, table: str) -> int | None:
     iceberg = _iceberg_table(spark, table)
     iceberg.refresh()   # the catalog's cached copy may predate another process's commit
     branch = spark.conf.get(WAP_BRANCH_CONF, None)
-    on_branch = branch and iceberg.properties().get("write.wap.enabled") == "true" and iceberg.refs().containsKey(branch)
+    wap_enabled = iceberg.properties().get("write.wap.enabled") == "true"
+    on_branch = branch and wap_enabled and iceberg.refs().containsKey(branch)
     snapshot = iceberg.snapshot(branch) if on_branch else iceberg.currentSnapshot()
     return snapshot.snapshotId() if snapshot is not None else None
 

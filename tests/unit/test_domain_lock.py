@@ -17,7 +17,8 @@ from spark_jobs.domain_lock import DomainLock, DomainLocked, domain_lock, lock_e
 
 @pytest.fixture()
 def settings(tmp_path):
-    return load_settings({"SHOPLAKE_HOME": str(tmp_path), "SHOPLAKE_CATALOG_URI": f"jdbc:sqlite:{tmp_path / 'catalog.db'}"})
+    return load_settings({"SHOPLAKE_HOME": str(tmp_path),
+                          "SHOPLAKE_CATALOG_URI": f"jdbc:sqlite:{tmp_path / 'catalog.db'}"})
 
 
 def plant_holder(settings, domain: str, host: str, pid: int, heartbeat_age: timedelta) -> None:
