@@ -3,10 +3,11 @@
     shoplake init                                   create namespaces and tables
     shoplake services up|down|status                local MinIO
     shoplake run <domain> --date D [--to D2]        daily run(s), one Spark application
-    shoplake sql "<query>" [--format F] [--out P]   query the lake
+    shoplake sql "<query>" [--format F] [--out P]   query the lake (read-only; --write for maintenance)
     shoplake generate <domain> --days N --seed S --out URI
 
-Errors the user can fix print one line and exit 2.
+Errors the user can fix print one line and exit 2. Everything the CLI and the processes
+it starts write locally is owner-only (umask 077).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from datetime import date, timedelta
 
 from spark_jobs.config import load_settings
 from spark_jobs.errors import ShoplakeError
+from spark_jobs.local_state import private_dir, restrict_umask
 
 
 def _dates(start: date, end: date | None) -> list[date]:
@@ -30,7 +32,7 @@ def cmd_init(args, settings) -> None:
     from spark_jobs.preflight import check_landing
     from spark_jobs.session import get_spark
 
-    settings.home.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.home)
     if settings.uses_s3:
         check_landing(settings)
     tables = apply_ddl(get_spark("shoplake init", settings))
@@ -66,7 +68,7 @@ def cmd_sql(args, settings) -> None:
     from spark_jobs.query import run_query
 
     check_catalog(settings)
-    run_query(settings, args.query, args.format, args.out)
+    run_query(settings, args.query, args.format, args.out, write=args.write)
 
 
 def cmd_generate(args, settings) -> None:
@@ -93,8 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--date", required=True, type=date.fromisoformat)
     run.add_argument("--to", type=date.fromisoformat)
     run.set_defaults(func=cmd_run)
-    sql = sub.add_parser("sql", help="run a Spark SQL query against the lake")
+    sql = sub.add_parser("sql", help="run a read-only Spark SQL query against the lake")
     sql.add_argument("query")
+    sql.add_argument("--write", action="store_true",
+                     help="run any statement (DROP, CALL, ALTER ...) with the lake's write credentials")
     sql.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")
     sql.add_argument("--out", help="write the result to this file (required for parquet)")
     sql.set_defaults(func=cmd_sql)
@@ -109,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    restrict_umask()
     args = build_parser().parse_args(argv)
     settings = load_settings()
     if getattr(args, "out", None) is None and args.command == "generate":
