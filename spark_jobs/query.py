@@ -41,13 +41,7 @@ def _frame(settings: Settings, query: str, write: bool):
     if write:
         print(WRITE_WARNING, file=sys.stderr)
         return get_spark("shoplake sql --write", settings).sql(query)
-    spark = _read_only_session(settings)
-    plan = read_only.parse(spark, query)
-    read_only.check_statement(spark, plan)
-    frame = spark.sql(query)    # lazy: a read query is analysed here, not run
-    if not read_only.is_describing(plan):
-        read_only.check_query(spark, frame._jdf.queryExecution().analyzed())
-    return frame
+    return read_only.read_frame(_read_only_session(settings), query)
 
 
 def run_query(settings: Settings, query: str, fmt: str, out: str | None, write: bool = False) -> None:

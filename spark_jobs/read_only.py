@@ -90,3 +90,13 @@ def check_query(spark, analyzed) -> None:
                 raise ShoplakeError("refused: reflect()/java_method() call Java code; `shoplake sql` only reads")
             if subquery.isInstance(expression):
                 check_query(spark, expression.plan())
+
+
+def read_frame(spark, statement: str):
+    """The frame of ``statement`` if it only reads; a ShoplakeError naming what it does otherwise."""
+    plan = parse(spark, statement)
+    check_statement(spark, plan)
+    frame = spark.sql(statement)    # lazy: a read query is analysed here, not run
+    if not is_describing(plan):
+        check_query(spark, frame._jdf.queryExecution().analyzed())
+    return frame
