@@ -24,8 +24,8 @@ test-unit: setup
 airflow: setup  ## Airflow UI on http://127.0.0.1:8080 with shoplake's DAGs
 	@bash scripts/airflow.sh
 
-lock:  ## re-pin Python dependencies after editing requirements.in
-	@uv pip compile requirements.in --python-version 3.11 -o requirements.lock
+lock:  ## re-pin Python dependencies (with their sha256 hashes) after editing requirements.in
+	@uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
 
 services-down:
 	@$(BIN)/shoplake services down

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make airflow`: Airflow standalone on 127.0.0.1:8080 with shoplake's DAGs.
 set -euo pipefail
+umask 077   # logs, .local/ and what MinIO, Spark and Airflow write there: owner-only
 cd "$(dirname "$0")/.."
 source scripts/airflow_env.sh
 .venv/bin/shoplake services up

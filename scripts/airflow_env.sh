@@ -1,4 +1,6 @@
 # Environment for running Airflow against this clone (sourced by scripts and tests).
+# Airflow's home, its logs and its generated admin password file are owner-only.
+umask 077
 _root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export AIRFLOW_HOME="${AIRFLOW_HOME:-$_root/.local/airflow}"
 export AIRFLOW__CORE__DAGS_FOLDER="$_root/dags"

@@ -4,10 +4,14 @@
 # Heavy downloads are cached outside the clone (SHOPLAKE_CACHE, default ~/.cache/shoplake)
 # so a second clone on the same machine sets up in seconds.
 set -euo pipefail
+umask 077   # the venv, .local/ and anything else set up here is the owner's only
 cd "$(dirname "$0")/.."
 
 CACHE="${SHOPLAKE_CACHE:-$HOME/.cache/shoplake}"
 MAVEN="${SHOPLAKE_MAVEN_REPO:-https://repo1.maven.org/maven2}"
+# sha256 of every jar, checked into the repo: a mirror can't serve a jar with a matching
+# checksum, because the checksum doesn't come from the mirror.
+JAR_SUMS="$PWD/conf/jars.sha256"
 # RELEASE.2025-09-07T16-13-09Z. The Go proxy cannot resolve MinIO's non-semver tags,
 # so the tag is pinned by its commit (07c3a429bfed, committed 2025-09-07T16:13:09Z).
 MINIO_RELEASE="RELEASE.2025-09-07T16-13-09Z"
@@ -44,25 +48,35 @@ setup_venv() {
   local stamp=.venv/.lock-installed
   if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
     [ -x .venv/bin/uv ] || .venv/bin/python -m pip install -q uv
-    say "installing requirements.lock into .venv"
-    .venv/bin/uv pip sync -q --python .venv/bin/python requirements.lock
+    say "installing requirements.lock into .venv (every file checked against its pinned hash)"
+    .venv/bin/uv pip sync -q --require-hashes --python .venv/bin/python requirements.lock
     .venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
     cp requirements.lock "$stamp"
   fi
 }
 
+pinned_sha256() {  # the checked-in sha256 of jar file name $1
+  awk -v name="$1" '$2 == name { print $1 }' "$JAR_SUMS"
+}
+
 fetch_jars() {
   mkdir -p "$CACHE/jars"
-  local coord g a v path file
+  local coord g a v path file want
   for coord in "${JARS[@]}"; do
     IFS=: read -r g a v <<<"$coord"
     file="$CACHE/jars/$a-$v.jar"
-    [ -s "$file" ] && continue
+    want=$(pinned_sha256 "$a-$v.jar")
+    [ -n "$want" ] || die "no pinned sha256 for $a-$v.jar in conf/jars.sha256"
+    if [ -s "$file" ]; then
+      # A cached jar is checked too: the cache is shared by every clone on the machine.
+      echo "$want  $file" | sha256sum -c --quiet - >/dev/null 2>&1 && continue
+      die "cached $file does not match its pinned sha256 (conf/jars.sha256); delete it and re-run make setup"
+    fi
     path="${g//.//}/$a/$v/$a-$v.jar"
     say "downloading $a-$v.jar"
     curl -fsSL --retry 3 -o "$file.part" "$MAVEN/$path" || die "could not download $MAVEN/$path"
-    local want; want=$(curl -fsSL --retry 3 "$MAVEN/$path.sha1" | cut -c1-40)
-    echo "$want  $file.part" | sha1sum -c --quiet - || die "checksum mismatch for $a-$v.jar"
+    echo "$want  $file.part" | sha256sum -c --quiet - >/dev/null 2>&1 \
+      || { rm -f "$file.part"; die "checksum mismatch for $a-$v.jar: not the jar pinned in conf/jars.sha256"; }
     mv "$file.part" "$file"
   done
 }

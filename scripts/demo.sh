@@ -3,6 +3,7 @@
 # the daily pipeline over them in one Spark application, then a summary.
 # With SHOPLAKE_WAREHOUSE/SHOPLAKE_LANDING set to local directories it runs without MinIO.
 set -euo pipefail
+umask 077   # logs, .local/ and what MinIO, Spark and Airflow write there: owner-only
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 DAYS="${DEMO_DAYS:-30}"

@@ -5,10 +5,11 @@
     shoplake run <domain> --date D [--to D2] [--wait S]
                                                     daily run(s), one Spark application,
                                                     holding the domain's lock
-    shoplake sql "<query>" [--format F] [--out P]   query the lake
+    shoplake sql "<query>" [--format F] [--out P]   query the lake (read-only; --write for maintenance)
     shoplake generate <domain> --days N --seed S --out URI
 
-Errors the user can fix print one line and exit 2.
+Errors the user can fix print one line and exit 2. Everything the CLI and the processes
+it starts write locally is owner-only (umask 077).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from datetime import date, timedelta
 
 from spark_jobs.config import load_settings
 from spark_jobs.errors import ShoplakeError
+from spark_jobs.local_state import private_dir, restrict_umask
 
 
 def _dates(start: date, end: date | None) -> list[date]:
@@ -32,7 +34,7 @@ def cmd_init(args, settings) -> None:
     from spark_jobs.preflight import check_landing
     from spark_jobs.session import get_spark
 
-    settings.home.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.home)
     if settings.uses_s3:
         check_landing(settings)
     tables = apply_ddl(get_spark("shoplake init", settings))
@@ -72,7 +74,7 @@ def cmd_sql(args, settings) -> None:
     from spark_jobs.query import run_query
 
     check_catalog(settings)
-    run_query(settings, args.query, args.format, args.out)
+    run_query(settings, args.query, args.format, args.out, write=args.write)
 
 
 def cmd_generate(args, settings) -> None:
@@ -101,8 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                      help="when another run holds the domain's lock, wait up to this long (default: fail at once)")
     run.set_defaults(func=cmd_run)
-    sql = sub.add_parser("sql", help="run a Spark SQL query against the lake")
+    sql = sub.add_parser("sql", help="run a read-only Spark SQL query against the lake")
     sql.add_argument("query")
+    sql.add_argument("--write", action="store_true",
+                     help="run any statement (DROP, CALL, ALTER ...) with the lake's write credentials")
     sql.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")
     sql.add_argument("--out", help="write the result to this file (required for parquet)")
     sql.set_defaults(func=cmd_sql)
@@ -117,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    restrict_umask()
     args = build_parser().parse_args(argv)
     settings = load_settings()
     if getattr(args, "out", None) is None and args.command == "generate":

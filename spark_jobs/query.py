@@ -1,11 +1,22 @@
-"""``shoplake sql``: run one Spark SQL query and print or save the result."""
+"""``shoplake sql``: run one Spark SQL query and print or save the result.
+
+By default a query only reads: the statement must pass :mod:`spark_jobs.read_only`, and
+on an S3 warehouse Spark signs its requests with temporary read-only credentials
+(:func:`spark_jobs.services.read_only_credentials`), so MinIO itself refuses a write
+even if a statement got past the check. ``--write`` runs any statement with the lake's
+own keys, for maintenance, after a warning.
+"""
 from __future__ import annotations
 
 import sys
 
-from spark_jobs.config import Settings
+from spark_jobs import read_only
+from spark_jobs.config import Settings, is_s3
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.session import get_spark
+
+WRITE_WARNING = ("shoplake: warning: --write runs the statement unchecked with the lake's write credentials; "
+                 "it can drop tables and skip the quality gate")
 
 
 def _format_table(columns: list[str], rows: list[tuple]) -> str:
@@ -15,12 +26,29 @@ def _format_table(columns: list[str], rows: list[tuple]) -> str:
     return "\n".join([line(columns), "-+-".join("-" * w for w in widths), *(line(r) for r in cells)])
 
 
-def run_query(settings: Settings, query: str, fmt: str, out: str | None) -> None:
+def _read_only_session(settings: Settings):
+    from spark_jobs.services import read_only_credentials
+
+    credentials = read_only_credentials(settings) if is_s3(settings.warehouse) else None
+    spark = get_spark("shoplake sql", settings, credentials)
+    # Spark's own switch for `format`.`path` tables: reading local files is not a lake query.
+    spark.conf.set("spark.sql.runSQLOnFiles", "false")
+    return spark
+
+
+def _frame(settings: Settings, query: str, write: bool):
+    """The statement's result; without ``write`` only after it passed the read-only checks."""
+    if write:
+        print(WRITE_WARNING, file=sys.stderr)
+        return get_spark("shoplake sql --write", settings).sql(query)
+    return read_only.read_frame(_read_only_session(settings), query)
+
+
+def run_query(settings: Settings, query: str, fmt: str, out: str | None, write: bool = False) -> None:
     from pyspark.errors import AnalysisException, ParseException
 
-    spark = get_spark("shoplake sql", settings)
     try:
-        frame = spark.sql(query)
+        frame = _frame(settings, query, write)
     except (AnalysisException, ParseException) as error:
         raise ShoplakeError(str(error).strip().splitlines()[0]) from None
     if fmt == "table":

@@ -1,11 +1,14 @@
 """Local MinIO for the embedded set-up: ``shoplake services up|down|status``.
 
 Credentials are generated on first start into ``.local/minio.env`` (never a default
-password); buckets ``landing`` and ``warehouse`` are created if missing. Every command
-is idempotent: ``up`` on a healthy server only re-checks the buckets.
+password, mode 0600 from the start); buckets ``landing`` and ``warehouse`` are created if
+missing. Every command is idempotent: ``up`` on a healthy server only re-checks the
+buckets. MinIO runs under umask 077 and listens on the endpoint's loopback address.
+:func:`read_only_credentials` hands ``shoplake sql`` temporary keys that can only read.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -16,6 +19,8 @@ from urllib.parse import urlparse
 
 from spark_jobs.config import Settings
 from spark_jobs.errors import ShoplakeError
+from spark_jobs.local_state import OWNER_ONLY, open_private_log, private_dir, write_private
+from spark_jobs.session import S3Credentials
 from spark_jobs.storage import s3_client
 
 BUCKETS = ("landing", "warehouse")
@@ -38,10 +43,9 @@ def ensure_credentials(settings: Settings) -> Settings:
     """Generate root credentials once into .local/minio.env; settings then carry them."""
     if settings.s3_access_key and settings.s3_secret_key:
         return settings
-    settings.home.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.home)
     user, password = f"shoplake-{secrets.token_hex(4)}", secrets.token_urlsafe(24)
-    settings.minio_env_file.write_text(f"MINIO_ROOT_USER={user}\nMINIO_ROOT_PASSWORD={password}\n")
-    settings.minio_env_file.chmod(0o600)
+    write_private(settings.minio_env_file, f"MINIO_ROOT_USER={user}\nMINIO_ROOT_PASSWORD={password}\n")
     return settings.with_overrides(s3_access_key=user, s3_secret_key=password)
 
 
@@ -84,15 +88,15 @@ def _start_server(settings: Settings) -> None:
     endpoint = urlparse(settings.s3_endpoint)
     if endpoint.hostname not in LOCAL_HOSTS:
         raise ShoplakeError(f"SHOPLAKE_S3_ENDPOINT {settings.s3_endpoint} is not local and not reachable; start it there")
-    data = settings.home / "minio-data"
-    data.mkdir(parents=True, exist_ok=True)
+    data = private_dir(settings.home / "minio-data")
     env = {**os.environ, "MINIO_ROOT_USER": settings.s3_access_key, "MINIO_ROOT_PASSWORD": settings.s3_secret_key,
            "MINIO_BROWSER": "off", "MINIO_UPDATE": "off"}
-    log = open(settings.home / "minio.log", "ab")
+    log = open_private_log(settings.home / "minio.log")
     process = subprocess.Popen(
         [str(binary), "server", str(data), "--address", f"{endpoint.hostname}:{endpoint.port}", "--quiet"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    _pid_file(settings).write_text(str(process.pid))
+        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        umask=OWNER_ONLY)
+    write_private(_pid_file(settings), str(process.pid))
     for _ in range(150):
         if healthy(settings):
             return
@@ -119,6 +123,7 @@ def _ensure_buckets(settings: Settings) -> None:
 
 def up(settings: Settings) -> Settings:
     """Start MinIO if it is not healthy yet and make sure both buckets exist."""
+    private_dir(settings.home)
     settings = ensure_credentials(settings)
     if not healthy(settings):
         _start_server(settings)
@@ -145,3 +150,43 @@ def status(settings: Settings) -> Status:
         return Status(False, _read_pid(settings), ())
     names = tuple(sorted(b["Name"] for b in s3_client(settings).list_buckets().get("Buckets", [])))
     return Status(True, _read_pid(settings), names)
+
+
+# MinIO ignores the role of AssumeRole: the temporary keys get the caller's rights cut
+# down to the session policy. The name documents intent for a reader of MinIO's logs.
+READ_ONLY_ROLE = "arn:minio:iam:::role/shoplake-sql-read-only"
+READ_ONLY_SECONDS = 3600
+
+
+def read_only_policy(bucket: str) -> dict:
+    """An IAM session policy that lists and reads ``bucket`` and nothing else."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"],
+            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        }],
+    }
+
+
+def read_only_credentials(settings: Settings) -> S3Credentials:
+    """Temporary keys (one hour) that can read the warehouse bucket only: S3 STS AssumeRole,
+    which MinIO serves on its own endpoint, signed with the lake's keys and narrowed by an
+    inline session policy. No extra user, binary or admin API is needed."""
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    sts = boto3.client("sts", endpoint_url=settings.s3_endpoint, region_name=settings.s3_region,
+                       aws_access_key_id=settings.s3_access_key, aws_secret_access_key=settings.s3_secret_key)
+    bucket = urlparse(settings.warehouse).netloc
+    try:
+        answer = sts.assume_role(RoleArn=READ_ONLY_ROLE, RoleSessionName="shoplake-sql",
+                                 Policy=json.dumps(read_only_policy(bucket)), DurationSeconds=READ_ONLY_SECONDS)
+    except ClientError as error:
+        raise ShoplakeError(f"the S3 server at {settings.s3_endpoint} refused read-only credentials for "
+                            f"`shoplake sql` ({error.response['Error'].get('Code')})") from None
+    except BotoCoreError as error:
+        raise ShoplakeError(f"could not get read-only credentials from {settings.s3_endpoint}: {error}") from None
+    keys = answer["Credentials"]
+    return S3Credentials(keys["AccessKeyId"], keys["SecretAccessKey"], keys["SessionToken"])

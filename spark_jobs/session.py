@@ -5,10 +5,16 @@ PostgreSQL in production), S3FileIO with path-style access for an ``s3://``
 warehouse, and S3A for reading raw files from an ``s3://`` landing root.
 :func:`spark_conf` is shared with the Airflow SparkSubmitOperator so a DAG task and
 the CLI run with identical configuration.
+
+No secret is ever a launch setting: PySpark hands the builder's settings to
+spark-submit as ``--conf`` arguments, which every local user can read in ``ps``.
+:func:`get_spark` applies the S3 keys and the catalog password to the running session
+instead (:func:`apply_credentials`), through the Py4J gateway only this process can use.
 """
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from spark_jobs.config import CATALOG_NAME, PROJECT_ROOT, Settings, is_s3, load_settings
@@ -24,6 +30,22 @@ JAR_NAMES = (
 )
 
 LOG4J_CONFIG = PROJECT_ROOT / "conf" / "log4j2.properties"
+CATALOG_PREFIX = f"spark.sql.catalog.{CATALOG_NAME}"
+LOOPBACK = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class S3Credentials:
+    """The key pair a session signs S3 requests with; ``session_token`` for temporary
+    (STS) credentials such as the read-only identity of ``shoplake sql``."""
+
+    access_key: str
+    secret_key: str
+    session_token: str | None = None
+
+    @classmethod
+    def of(cls, settings: Settings) -> "S3Credentials":
+        return cls(settings.s3_access_key or "", settings.s3_secret_key or "")
 
 
 def jar_paths(settings: Settings, check: bool = True) -> list[Path]:
@@ -36,7 +58,7 @@ def jar_paths(settings: Settings, check: bool = True) -> list[Path]:
 
 
 def _catalog_conf(settings: Settings) -> dict[str, str]:
-    prefix = f"spark.sql.catalog.{CATALOG_NAME}"
+    prefix = CATALOG_PREFIX
     conf = {
         prefix: "org.apache.iceberg.spark.SparkCatalog",
         f"{prefix}.catalog-impl": "org.apache.iceberg.jdbc.JdbcCatalog",
@@ -54,15 +76,11 @@ def _catalog_conf(settings: Settings) -> dict[str, str]:
         conf[f"{prefix}.jdbc.busy_timeout"] = "60000"
     if settings.catalog_user:
         conf[f"{prefix}.jdbc.user"] = settings.catalog_user
-    if settings.catalog_password:
-        conf[f"{prefix}.jdbc.password"] = settings.catalog_password
     if is_s3(settings.warehouse):
         conf.update({
             f"{prefix}.io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
             f"{prefix}.s3.endpoint": settings.s3_endpoint,
             f"{prefix}.s3.path-style-access": "true",
-            f"{prefix}.s3.access-key-id": settings.s3_access_key or "",
-            f"{prefix}.s3.secret-access-key": settings.s3_secret_key or "",
             f"{prefix}.client.region": settings.s3_region,
         })
     return conf
@@ -75,13 +93,56 @@ def _landing_conf(settings: Settings) -> dict[str, str]:
         "spark.hadoop.fs.s3a.endpoint": settings.s3_endpoint,
         "spark.hadoop.fs.s3a.path.style.access": "true",
         "spark.hadoop.fs.s3a.connection.ssl.enabled": str(settings.s3_endpoint.startswith("https")).lower(),
-        "spark.hadoop.fs.s3a.access.key": settings.s3_access_key or "",
-        "spark.hadoop.fs.s3a.secret.key": settings.s3_secret_key or "",
         "spark.hadoop.fs.s3a.endpoint.region": settings.s3_region,
-        "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
         "spark.hadoop.fs.s3a.attempts.maximum": "3",
         "spark.hadoop.fs.s3a.retry.limit": "3",
     }
+
+
+def _network_conf(settings: Settings) -> dict[str, str]:
+    """No web UI in batch jobs (it served every driver's state on 0.0.0.0:4040), and a local
+    driver listens on the loopback interface only: its executors run in the same JVM."""
+    conf = {"spark.ui.enabled": "false"}
+    if settings.spark_master.startswith("local"):
+        conf.update({"spark.driver.bindAddress": LOOPBACK, "spark.driver.host": LOOPBACK})
+    return conf
+
+
+def credential_conf(settings: Settings, credentials: S3Credentials) -> dict[str, str]:
+    """The session settings that hold secrets, applied after start by :func:`apply_credentials`."""
+    conf = {}
+    if settings.catalog_password:
+        conf[f"{CATALOG_PREFIX}.jdbc.password"] = settings.catalog_password
+    if is_s3(settings.warehouse):
+        conf[f"{CATALOG_PREFIX}.s3.access-key-id"] = credentials.access_key
+        conf[f"{CATALOG_PREFIX}.s3.secret-access-key"] = credentials.secret_key
+        if credentials.session_token:
+            conf[f"{CATALOG_PREFIX}.s3.session-token"] = credentials.session_token
+    return conf
+
+
+def s3a_credential_conf(credentials: S3Credentials) -> dict[str, str]:
+    """S3A's Hadoop settings for the same credentials (landing files are read through S3A)."""
+    conf = {"fs.s3a.access.key": credentials.access_key, "fs.s3a.secret.key": credentials.secret_key}
+    if credentials.session_token:
+        conf["fs.s3a.session.token"] = credentials.session_token
+        conf["fs.s3a.aws.credentials.provider"] = "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider"
+    else:
+        conf["fs.s3a.aws.credentials.provider"] = "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"
+    return conf
+
+
+def apply_credentials(spark, settings: Settings, credentials: S3Credentials | None = None) -> None:
+    """Give a running session its secrets. Iceberg reads the catalog's settings when the
+    catalog is first used and S3A when a file system is first opened, so this must run
+    before the first query; the values only cross the owner's Py4J gateway."""
+    credentials = credentials or S3Credentials.of(settings)
+    for key, value in credential_conf(settings, credentials).items():
+        spark.conf.set(key, value)
+    if settings.uses_s3:
+        hadoop = spark.sparkContext._jsc.hadoopConfiguration()
+        for key, value in s3a_credential_conf(credentials).items():
+            hadoop.set(key, value)
 
 
 def launch_conf(settings: Settings, check_jars: bool = True) -> dict[str, str]:
@@ -119,13 +180,15 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         "spark.sql.inMemoryColumnarStorage.compressed": "false",
         "spark.ui.showConsoleProgress": "false",
     })
+    conf.update(_network_conf(settings))
     conf.update(_catalog_conf(settings))
     conf.update(_landing_conf(settings))
     return conf
 
 
-def get_spark(app_name: str, settings: Settings | None = None):
-    """A SparkSession on ``SHOPLAKE_SPARK_MASTER`` with the lake catalog configured."""
+def get_spark(app_name: str, settings: Settings | None = None, credentials: S3Credentials | None = None):
+    """A SparkSession on ``SHOPLAKE_SPARK_MASTER`` with the lake catalog configured,
+    signing S3 requests with ``credentials`` (default: the settings' keys)."""
     from pyspark.sql import SparkSession
 
     settings = settings or load_settings()
@@ -133,4 +196,5 @@ def get_spark(app_name: str, settings: Settings | None = None):
     for key, value in spark_conf(settings).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
+    apply_credentials(spark, settings, credentials)
     return spark

@@ -3,7 +3,8 @@
 Airflow's SparkSubmitOperator launches this file; ``shoplake run`` calls the same jobs
 in-process. The job runs holding its domain's lock (waiting up to
 ``SHOPLAKE_LOCK_WAIT_SECONDS``, default 600, for another run to finish). Errors the user
-can fix exit 2 with one line.
+can fix exit 2 with one line. The command line carries no secret: the driver reads the keys from SHOPLAKE_* or
+.local/minio.env and applies them to the running session (:func:`spark_jobs.session.get_spark`).
 """
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from spark_jobs.local_state import restrict_umask
+
+    restrict_umask()    # the driver's files; the JVM has Airflow's umask (077 by scripts/airflow.sh)
     options = parse_args(argv)
 
     from spark_jobs.cli import _dates

@@ -3,7 +3,8 @@
 ``spark_task("subscriptions.silver")`` is a SparkSubmitOperator that runs
 ``spark_jobs/submit.py subscriptions.silver --date {{ ds }}`` on the ``spark_default``
 connection, with the launch settings of :func:`spark_jobs.session.launch_conf`.
-Secrets never go on the command line: the job reads them from SHOPLAKE_* variables.
+Secrets never go on the command line (Airflow logs it): the job reads them from SHOPLAKE_*
+variables or .local/minio.env and applies them to the running session.
 ``domain_dag("recsys", doc_md=__doc__)`` is a domain's whole daily DAG, from its declaration.
 """
 from __future__ import annotations
