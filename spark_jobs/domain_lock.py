@@ -115,6 +115,18 @@ def lock_table():
     )
 
 
+def create_lock_table(engine, table) -> None:
+    """Create the lock table once; runs started together may race to create it."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        table.metadata.create_all(engine, checkfirst=True)
+    except DBAPIError:
+        if not inspect(engine).has_table(table.name):
+            raise
+
+
 class DomainLock:
     """Acquire, heartbeat and release one domain's lock row (use :func:`domain_lock`)."""
 
@@ -129,7 +141,7 @@ class DomainLock:
         self.lost = False
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
-        self.table.metadata.create_all(self.engine, checkfirst=True)
+        create_lock_table(self.engine, self.table)
 
     def holder(self) -> Holder | None:
         from sqlalchemy import select
