@@ -66,8 +66,8 @@ def write_changed_keys(domain: str, ingest_date: date, keys: list[DataFrame]) ->
     """Make the (domain, ingest_date) slice the distinct union of ``keys`` and the keys it
     already holds (see above: a slice only grows)."""
     spark = keys[0].sparkSession
-    held = (spark.table(CHANGED_KEYS).where((F.col("domain") == domain) & (F.col("ingest_date") == F.lit(ingest_date)))
-            .select("key_type", "key_value"))
+    in_slice = (F.col("domain") == domain) & (F.col("ingest_date") == F.lit(ingest_date))
+    held = spark.table(CHANGED_KEYS).where(in_slice).select("key_type", "key_value")
     # Materialised once: the slice write compares and then appends the rows.
     rows = union_all([*keys, held]).distinct().select(
         F.lit(domain).alias("domain"), F.lit(ingest_date).alias("ingest_date"), "key_type", "key_value").localCheckpoint()

@@ -113,7 +113,8 @@ def test_removed_actions_and_carousels_leave_histories_and_training_input(spark,
     day_one = tmp_path / "recsys"
     customer = field((day_one / "impressions" / f"ingest_date={D1}" / "part-00000.ndjson").read_text()
                      .splitlines()[0], "customer_id")
-    removed = sum(remove_lines(day_one / source / f"ingest_date={D1}", lambda line: field(line, "customer_id") == customer)
+    removed = sum(remove_lines(day_one / source / f"ingest_date={D1}",
+                               lambda line: field(line, "customer_id") == customer)
                   for source in ("clicks", "add_to_carts", "previous_orders", "impressions"))
     assert removed > 0
 
