@@ -7,6 +7,13 @@ table's ingest-date slice mirrors the bronze slice, so re-running a day changes 
 ``silver.recsys_action_changes`` records which customers' actions the slice touched and
 from which date, ``silver.recsys_impression_changes`` which carousels (old and new
 versions of the slice alike): the history and gold stages recompute exactly those.
+
+A change list is computed from the slice as it was before the run, so it is committed
+before the slice, and it only grows: the rows an earlier run committed are kept. A run
+killed after the slice committed sees old = new on its retry; without the kept rows the
+customers and carousels the re-delivery removed would never be recomputed, and their
+old actions and rankings would stay in histories and training input. A row too many
+only makes the history and gold stages recompute something to the same value.
 """
 from __future__ import annotations
 
@@ -39,6 +46,17 @@ def touched_customers(old: DataFrame, new: DataFrame) -> DataFrame:
     return both.groupBy("customer_id").agg(F.min("action_date").alias("from_date"))
 
 
+def with_held_changes(spark: SparkSession, table: str, changes: DataFrame, ingest_date: date,
+                      keys: tuple[str, ...]) -> DataFrame:
+    """``changes`` joined with the rows the ingest date's change list already holds; for
+    actions, a customer's earliest ``from_date`` of both."""
+    held = spark.table(table).where(F.col("ingest_date") == F.lit(ingest_date)).select(*changes.columns)
+    both = changes.unionByName(held)
+    if "from_date" in changes.columns:
+        return both.groupBy(*keys).agg(F.min("from_date").alias("from_date"))
+    return both.distinct()
+
+
 def load_actions(spark: SparkSession, ingest_date: date) -> list[RunRecord]:
     """Parse the day's clicks, carts and orders into one action table slice."""
     started = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -46,9 +64,10 @@ def load_actions(spark: SparkSession, ingest_date: date) -> list[RunRecord]:
     new = union_all(split(rows)[0].select(*ACTION_COLUMNS) for rows in parsed.values())
     old = spark.table(ACTIONS).where(F.col("ingest_date") == F.lit(ingest_date))
     changes = touched_customers(old, new).select(F.lit(ingest_date).alias("ingest_date"), "customer_id", "from_date")
-    # Changes first: they need the slice as it was before this run.
+    changes = with_held_changes(spark, ACTION_CHANGES, changes, ingest_date, ("ingest_date", "customer_id"))
+    # Changes first: they need the slice as it was before this run (see above).
     day = {"ingest_date": ingest_date}
-    write_rows(changes, mirror(ACTION_CHANGES, ("ingest_date", "customer_id"), day, ("from_date",)))
+    write_rows(changes.localCheckpoint(), mirror(ACTION_CHANGES, ("ingest_date", "customer_id"), day, ("from_date",)))
     write_rows(new, mirror(ACTIONS, ACTION_KEY, day, ACTION_COLUMNS[:5]))
     quarantine({source: split(rows)[1] for source, rows in parsed.items()}, "recsys", ingest_date)
     read = {s: rows.count() for s, rows in parsed.items()}
@@ -66,8 +85,10 @@ def load_impressions(spark: SparkSession, ingest_date: date) -> list[RunRecord]:
     old = spark.table(IMPRESSIONS).where(F.col("ingest_date") == F.lit(ingest_date)).select("dt", "ranking_id")
     touched = old.unionByName(valid.select("dt", "ranking_id")).distinct()
     day = {"ingest_date": ingest_date}
-    write_rows(touched.select(F.lit(ingest_date).alias("ingest_date"), "dt", "ranking_id"),
-               mirror(IMPRESSION_CHANGES, ("ingest_date", "dt", "ranking_id"), day, ("dt",)))
+    touched = with_held_changes(spark, IMPRESSION_CHANGES,
+                                touched.select(F.lit(ingest_date).alias("ingest_date"), "dt", "ranking_id"),
+                                ingest_date, ("ingest_date", "dt", "ranking_id"))
+    write_rows(touched.localCheckpoint(), mirror(IMPRESSION_CHANGES, ("ingest_date", "dt", "ranking_id"), day, ("dt",)))
     write_rows(valid.select(*columns), mirror(IMPRESSIONS, DELIVERY_KEY, day, columns[:4]))
     quarantine({"impressions": rejected}, "recsys", ingest_date)
     records = reconcile(spark, ingest_date, {"impressions": parsed.count()}, IMPRESSIONS, started)

@@ -6,6 +6,14 @@ refund, the date, month and user of the purchase it refers to (refunds are booke
 purchase). Computed from the day's records and the stored versions — not from what this
 run happened to change — so a retry after a failure between silver and gold still hands
 gold the full set. Months are spelt as their first day (``YYYY-MM-01``).
+
+The versions the day held on its previous run and no longer has count as versions of it:
+a record removed by a re-delivered file takes its user, dates and cohort out of gold.
+A day's slice only grows: keys an earlier run committed stay (a run killed after its
+silver writes cannot compute them again — the removed versions are gone by then), and a
+key too many only makes gold recompute a row to the same value. For a signup the week
+of its date is a key too (``cohort_week``): a removed first signup moves its user out of
+that cohort, which no remaining version names.
 """
 from __future__ import annotations
 
@@ -35,7 +43,9 @@ def key_rows(frame: DataFrame, keys: list[tuple[str, Column]]) -> DataFrame:
 def event_keys(versions: DataFrame, silver_events: DataFrame) -> DataFrame:
     """Keys of every version of the day's events, and of the purchases their refunds name."""
     own = key_rows(versions, [("event_date", F.col("event_date")), ("user_id", F.col("user_id")),
-                              ("month", month("event_date")), ("channel", F.col("acquisition_channel"))])
+                              ("month", month("event_date")), ("channel", F.col("acquisition_channel")),
+                              ("cohort_week", F.when(F.col("event_type") == "signup",
+                                                     F.trunc(F.col("event_date"), "week")))])
     refunded = versions.where(F.col("event_type") == "refund").select(F.col("refers_to_event_id").alias("event_id"))
     purchases = silver_events.where(F.col("event_type") == "purchase").join(refunded, "event_id", "left_semi")
     return own.unionByName(key_rows(purchases, [("event_date", F.col("event_date")), ("user_id", F.col("user_id")),
@@ -53,9 +63,12 @@ def spend_keys(versions: DataFrame) -> DataFrame:
 
 
 def write_changed_keys(domain: str, ingest_date: date, keys: list[DataFrame]) -> None:
-    """Replace the (domain, ingest_date) slice with the distinct union of ``keys``."""
-    # Materialised once: the slice write compares and then appends the rows, and the keys
-    # come from a scan of silver.events (refunded purchases) that should not run twice.
-    rows = union_all(keys).distinct().select(F.lit(domain).alias("domain"), F.lit(ingest_date).alias("ingest_date"),
-                                             "key_type", "key_value").localCheckpoint()
+    """Make the (domain, ingest_date) slice the distinct union of ``keys`` and the keys it
+    already holds (see above: a slice only grows)."""
+    spark = keys[0].sparkSession
+    in_slice = (F.col("domain") == domain) & (F.col("ingest_date") == F.lit(ingest_date))
+    held = spark.table(CHANGED_KEYS).where(in_slice).select("key_type", "key_value")
+    # Materialised once: the slice write compares and then appends the rows.
+    rows = union_all([*keys, held]).distinct().select(
+        F.lit(domain).alias("domain"), F.lit(ingest_date).alias("ingest_date"), "key_type", "key_value").localCheckpoint()
     write_rows(rows, mirror(CHANGED_KEYS, KEY_COLUMNS, {"domain": domain, "ingest_date": ingest_date}, compare=()))

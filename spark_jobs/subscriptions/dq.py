@@ -4,6 +4,12 @@ Per source: rows read and the reconciliation ``bronze_rows = silver_rows + dupli
 conflicts + quarantined`` (every bronze record of the day is accounted for once), the
 quarantine count per reason; for events the exact-duplicate rate, conflict count and
 late-event rate; over silver as a whole the orphan refunds and the spend gaps.
+
+Every figure of ingest date D describes the data received on dates <= D, as it stood once
+D was processed: a winner, duplicate or conflict is decided among the versions received by
+D, and the silver-wide figures are taken over silver as of D. So D's figures are a function
+of the landing data alone — the same whether later dates ran before D, or a killed attempt
+of a later date left part of its rows behind when D is re-run.
 """
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ from pyspark.sql import functions as F
 
 from spark_jobs.local_rows import local_frame
 from spark_jobs.merge import mirror, write_rows
+from spark_jobs.subscriptions import dedup
+from spark_jobs.subscriptions.parse_events import EVENT_COLUMNS
 
 DQ_TABLE = "ops.dq_metrics"
 DQ_KEY = ("domain", "ingest_date", "metric", "dimension")
@@ -77,10 +85,30 @@ def spend_gaps(spend: DataFrame) -> DataFrame:
     return per_channel.select("channel", (F.datediff("last", "first") + 1 - F.col("days")).alias("gaps"))
 
 
-def global_metrics(spark: SparkSession) -> list[tuple[str, str, float]]:
-    """Figures over silver as it stands after the run."""
-    orphans = orphan_refunds(spark.table("silver.events")).count()
-    gaps = {r["channel"]: r["gaps"] for r in spend_gaps(spark.table("silver.marketing_spend")).collect()}
+def events_as_of(spark: SparkSession, ingest_date: date) -> DataFrame:
+    """silver.events as it stood once every ingest date <= ``ingest_date`` was processed.
+
+    An event whose current winner arrived by then had that winner then too (the winner is
+    the greatest of all versions, so also of the earlier ones); an event whose winner
+    arrived later is resolved again among its versions received by then (few: re-deliveries)."""
+    events = spark.table("silver.events").select(*EVENT_COLUMNS)
+    by_then = F.col("ingest_date") <= F.lit(ingest_date)
+    won_later = events.where(~by_then).select("event_id")
+    earlier = spark.table("silver.event_versions").where(by_then).join(won_later, "event_id", "left_semi")
+    return events.where(by_then).unionByName(dedup.event_winners(dedup.resolve_events(earlier)).select(*EVENT_COLUMNS))
+
+
+def spend_days_as_of(spark: SparkSession, ingest_date: date) -> DataFrame:
+    """(spend_date, channel) of every spend row received by ``ingest_date``: which days have a
+    figure does not depend on which version of it wins."""
+    return (spark.table("silver.marketing_spend_versions").where(F.col("ingest_date") <= F.lit(ingest_date))
+            .select("spend_date", "channel").distinct())
+
+
+def global_metrics(spark: SparkSession, ingest_date: date) -> list[tuple[str, str, float]]:
+    """Figures over silver as it stood once ``ingest_date`` was processed."""
+    orphans = orphan_refunds(events_as_of(spark, ingest_date)).count()
+    gaps = {r["channel"]: r["gaps"] for r in spend_gaps(spend_days_as_of(spark, ingest_date)).collect()}
     rows = [("orphan_refunds", "events", float(orphans)), ("spend_gaps", "all", float(sum(gaps.values())))]
     return rows + [("spend_gaps", channel, float(n)) for channel, n in sorted(gaps.items())]
 

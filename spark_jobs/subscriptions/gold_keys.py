@@ -10,7 +10,8 @@ refund also the event_date and user_id of the purchase it refers to. From those:
   whom silver hands over with the refund);
 - a cohort changes when one of its users is touched: the cohorts to redo are the weeks of
   every signup (all versions) of the touched users — the user's old and new first signup
-  are among them.
+  are among them — and the weeks of the signups silver hands over itself (``cohort_week``:
+  a signup a re-delivered file removed is no longer among the versions).
 Each function returns a set of key values, or None when too many are touched to list
 (the table is then replaced whole — the same result).
 """
@@ -53,13 +54,16 @@ def touched_users(spark: SparkSession) -> set[str] | None:
 
 
 def touched_cohorts(spark: SparkSession) -> set[date] | None:
-    """Monday of the week of every signup version of every touched user."""
+    """Monday of the week of every signup version of every touched user, and of every
+    signup (present or removed) of the touched records."""
     return _collect(spark, f"""
         WITH versions AS ({EVENT_VERSIONS})
-        SELECT DISTINCT trunc(v.event_date, 'week')
+        SELECT trunc(v.event_date, 'week')
         FROM versions v
         JOIN {TOUCHED_VIEW} k ON k.key_type = 'user_id' AND k.key_value = v.user_id
         WHERE v.event_type = 'signup'
+        UNION
+        SELECT cast(key_value AS date) FROM {TOUCHED_VIEW} WHERE key_type = 'cohort_week'
     """)
 
 

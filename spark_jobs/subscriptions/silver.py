@@ -7,9 +7,17 @@ ops.run_log (stage 'silver'). Each source keeps its valid versions per ingest da
 (``*_versions``); the silver tables are recomputed from all versions of the keys the day
 touches, which makes the result independent of the order days are run in and re-runs
 idempotent. The keys touched are handed to gold through ops.changed_keys.
+
+Commit order, so that a run killed at any moment and re-run converges: every source is
+first resolved without writing anything; then the day's changed keys are committed
+(joined with the keys an earlier, killed attempt committed, so a key is never lost once
+handed over); only then the silver tables and the day's versions. A re-run after the
+versions were committed no longer sees the versions the day used to have, and relies on
+those keys.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import NamedTuple
@@ -42,11 +50,12 @@ def bronze_day(spark: SparkSession, source: str, ingest_date: date) -> DataFrame
 
 
 class SourceResult(NamedTuple):
-    """What one source's silver step hands back to :func:`run`."""
+    """One source's day, resolved but not yet written: what :func:`run` commits, in order."""
 
     counts: dq.SourceCounts
-    keys: DataFrame          # changed keys for gold (ops.changed_keys rows)
+    keys: DataFrame          # changed keys for gold (ops.changed_keys rows), materialised
     rejected: DataFrame      # the day's quarantined records, written with the other sources'
+    write: Callable[[], None]    # commits the source's silver tables and versions
 
 
 def parse_and_count(parsed: DataFrame, source: str, late: F.Column | None = None
@@ -69,8 +78,8 @@ def parse_and_count(parsed: DataFrame, source: str, late: F.Column | None = None
 def held_versions(spark: SparkSession, versions_table: str, ingest_date: date) -> DataFrame:
     """The versions this ingest date stored on its last run. Their keys are recomputed too:
     a re-run after the bronze slice changed must also recompute keys the day no longer
-    has. Only read before the day's versions are written."""
-    return spark.table(versions_table).where(F.col("ingest_date") == F.lit(ingest_date))
+    has. Materialised: read before the day's versions are written."""
+    return spark.table(versions_table).where(F.col("ingest_date") == F.lit(ingest_date)).localCheckpoint()
 
 
 def other_days_versions(spark: SparkSession, versions_table: str, keys: list[str], touched: DataFrame,
@@ -80,11 +89,9 @@ def other_days_versions(spark: SparkSession, versions_table: str, keys: list[str
             .join(touched, keys, "left_semi"))
 
 
-def affected_keys(day_keys: DataFrame, versions_table: str, keys: list[str], ingest_date: date) -> DataFrame:
-    """Keys of the day's valid records plus the keys of :func:`held_versions`, cached: read
-    before the day's versions are written."""
-    before = held_versions(day_keys.sparkSession, versions_table, ingest_date)
-    return day_keys.select(*keys).unionByName(before.select(*keys)).distinct().cache()
+def affected_keys(day_keys: DataFrame, held: DataFrame, keys: list[str]) -> DataFrame:
+    """Keys of the day's valid records plus the keys of :func:`held_versions`."""
+    return day_keys.select(*keys).unionByName(held.select(*keys)).distinct().localCheckpoint()
 
 
 def all_versions(day_versions: DataFrame, versions_table: str, keys: list[str], affected: DataFrame,
@@ -112,59 +119,82 @@ def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decim
     others = other_days_versions(spark, "silver.event_versions", ["event_id"], touched, ingest_date)
     resolved = dedup.resolve_day(valid, others).localCheckpoint()
     affected = resolved.select("event_id").unionByName(held_before.select("event_id")).distinct().localCheckpoint()
-    # The table's write.merge.distribution-mode = none keeps this MERGE's partitioning: a
-    # day's events share one month partition, and silver, gold and the scan then read
-    # silver.events from many files in parallel rather than from one.
-    write_rows(dedup.event_winners(resolved), owned_keys("silver.events", ["event_id"], affected,
-               prune=date_range([resolved, held_before], "event_date"), write_options=SPREAD_WRITE))
-    existing_conflicts = spark.table("silver.event_conflicts").join(affected, "event_id", "left_semi")
-    write_rows(dedup.event_conflicts(resolved),
-               owned_keys("silver.event_conflicts", ["event_id", "payload_hash", "ingest_date"], existing_conflicts))
-    day_versions = resolved.where(F.col("ingest_date") == F.lit(ingest_date)).select(*EVENT_COLUMNS, "copies")
-    write_rows(day_versions, mirror("silver.event_versions", ("event_id", "payload_hash", "ingest_date"),
-                                    {"ingest_date": ingest_date},
-                                    compare=("copies", "source_file", "record_number", "amount_usd"),
-                                    write_options=SPREAD_WRITE))
-    today = resolved.where(F.col("ingest_date") == F.lit(ingest_date)).agg(
+    counts.silver_rows, counts.duplicates, counts.conflicts = day_roles(resolved, ingest_date)
+    # The versions the day no longer has are keys too: their users' and dates' gold rows
+    # lose them.
+    every_version = resolved.select(*EVENT_COLUMNS).unionByName(held_before.select(*EVENT_COLUMNS))
+    keys = event_keys(every_version, spark.table("silver.events")).localCheckpoint()
+
+    def write() -> None:
+        # The table's write.merge.distribution-mode = none keeps this MERGE's partitioning: a
+        # day's events share one month partition, and silver, gold and the scan then read
+        # silver.events from many files in parallel rather than from one.
+        write_rows(dedup.event_winners(resolved), owned_keys("silver.events", ["event_id"], affected,
+                   prune=date_range([resolved, held_before], "event_date"), write_options=SPREAD_WRITE))
+        existing_conflicts = spark.table("silver.event_conflicts").join(affected, "event_id", "left_semi")
+        write_rows(dedup.event_conflicts(resolved),
+                   owned_keys("silver.event_conflicts", ["event_id", "payload_hash", "ingest_date"],
+                              existing_conflicts))
+        day_versions = resolved.where(F.col("ingest_date") == F.lit(ingest_date)).select(*EVENT_COLUMNS, "copies")
+        write_rows(day_versions, mirror("silver.event_versions", ("event_id", "payload_hash", "ingest_date"),
+                                        {"ingest_date": ingest_date},
+                                        compare=("copies", "source_file", "record_number", "amount_usd"),
+                                        write_options=SPREAD_WRITE))
+
+    return SourceResult(counts, keys, rejected, write)
+
+
+def day_roles(resolved: DataFrame, ingest_date: date) -> tuple[int, int, int]:
+    """(winners, duplicate copies, conflicts) among the day's versions, decided among the
+    versions received by the day: the figures stay what they were when the day was first
+    processed, whatever later dates brought since (see :mod:`dq`)."""
+    by_then = resolved.where(F.col("ingest_date") <= F.lit(ingest_date)).select(*EVENT_COLUMNS, "copies")
+    today = dedup.resolve_events(by_then).where(F.col("ingest_date") == F.lit(ingest_date)).agg(
         F.sum((F.col("role") == "winner").cast("int")), F.sum("duplicates"),
         F.sum((F.col("role") == "conflict").cast("int"))).first()
-    counts.silver_rows, counts.duplicates, counts.conflicts = (int(v or 0) for v in today)
-    return SourceResult(counts, event_keys(resolved, spark.table("silver.events")), rejected)
+    return tuple(int(v or 0) for v in today)
 
 
 def silver_latest(parsed: DataFrame, source: str, table: str, keys: list[str], columns: tuple[str, ...],
-                  winners, ingest_date: date) -> tuple[dq.SourceCounts, DataFrame, DataFrame]:
+                  winners, ingest_date: date) -> tuple[dq.SourceCounts, DataFrame, DataFrame, Callable[[], None]]:
     """Sources where the greatest version wins outright (subscriptions, marketing spend):
     the day's best record per key is its version; silver holds the best of all versions.
-    Returns (counts, every version of the affected keys, rejected rows)."""
+    Returns (counts, every version of the affected keys — the ones the day no longer has
+    included —, rejected rows, the write)."""
     valid, rejected, counts = parse_and_count(parsed, source)
-    day_versions = winners(valid.select(*columns)).cache()
+    day_versions = winners(valid.select(*columns)).localCheckpoint()
     versions_table = f"{table}_versions"
-    affected = affected_keys(day_versions, versions_table, keys, ingest_date)
+    held = held_versions(parsed.sparkSession, versions_table, ingest_date)
+    affected = affected_keys(day_versions, held, keys)
     versions = all_versions(day_versions, versions_table, keys, affected, ingest_date).localCheckpoint()
-    best = winners(versions)
-    write_rows(best, owned_keys(table, keys, affected))
-    key_columns = (*keys, "ingest_date")
-    write_rows(day_versions, mirror(versions_table, key_columns, {"ingest_date": ingest_date},
-                                    compare=[c for c in columns if c not in key_columns]))
-    counts.silver_rows = best.where(F.col("ingest_date") == F.lit(ingest_date)).count()
+    # Every order starts with ingest_date: among the versions received by the day, the
+    # day's own version of a key wins, so each is a silver row of the day (see :mod:`dq`).
+    counts.silver_rows = day_versions.count()
     counts.conflicts = counts.valid_rows - counts.silver_rows
-    return counts, versions, rejected
+
+    def write() -> None:
+        write_rows(winners(versions), owned_keys(table, keys, affected))
+        key_columns = (*keys, "ingest_date")
+        write_rows(day_versions, mirror(versions_table, key_columns, {"ingest_date": ingest_date},
+                                        compare=[c for c in columns if c not in key_columns]))
+
+    return counts, versions.unionByName(held.select(*versions.columns)), rejected, write
 
 
 def silver_subscriptions(spark, ingest_date, rates) -> SourceResult:
     parsed = parse_subscriptions(bronze_day(spark, "subscriptions", ingest_date), rates)
-    counts, versions, rejected = silver_latest(parsed, "subscriptions", "silver.subscriptions", ["subscription_id"],
-                                               SUBSCRIPTION_COLUMNS, dedup.subscription_winners, ingest_date)
-    return SourceResult(counts, subscription_keys(versions), rejected)
+    counts, versions, rejected, write = silver_latest(parsed, "subscriptions", "silver.subscriptions",
+                                                      ["subscription_id"], SUBSCRIPTION_COLUMNS,
+                                                      dedup.subscription_winners, ingest_date)
+    return SourceResult(counts, subscription_keys(versions).localCheckpoint(), rejected, write)
 
 
 def silver_spend(spark, ingest_date) -> SourceResult:
     parsed = parse_spend(bronze_day(spark, "marketing_spend", ingest_date))
-    counts, versions, rejected = silver_latest(parsed, "marketing_spend", "silver.marketing_spend",
-                                               ["spend_date", "channel"], SPEND_COLUMNS, dedup.spend_winners,
-                                               ingest_date)
-    return SourceResult(counts, spend_keys(versions), rejected)
+    counts, versions, rejected, write = silver_latest(parsed, "marketing_spend", "silver.marketing_spend",
+                                                      ["spend_date", "channel"], SPEND_COLUMNS, dedup.spend_winners,
+                                                      ingest_date)
+    return SourceResult(counts, spend_keys(versions).localCheckpoint(), rejected, write)
 
 
 def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
@@ -176,11 +206,12 @@ def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
     results = run_side_by_side([lambda: silver_events(spark, ingest_date, rates),
                                 lambda: silver_subscriptions(spark, ingest_date, rates),
                                 lambda: silver_spend(spark, ingest_date)])
+    write_changed_keys(DOMAIN, ingest_date, [r.keys for r in results])    # before the slices: see above
+    run_side_by_side([r.write for r in results])
     quarantine({r.counts.source: r.rejected for r in results}, DOMAIN, ingest_date)
-    write_changed_keys(DOMAIN, ingest_date, [r.keys for r in results])
     counts = [r.counts for r in results]
     figures = [row for c in counts for row in dq.source_metrics(c)] + dq.event_metrics(counts[0])
-    figures += dq.global_metrics(spark)
+    figures += dq.global_metrics(spark, ingest_date)
     dq.write_metrics(spark, DOMAIN, ingest_date, figures)
     write_run_log(spark, [RunRecord(DOMAIN, "silver", c.source, ingest_date, c.files, c.bronze_rows,
                                     c.silver_rows + c.duplicates + c.conflicts + sum(c.quarantined.values()),

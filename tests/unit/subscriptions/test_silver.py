@@ -79,10 +79,17 @@ def runs(spark, settings):
             silver.run(spark, settings, day)
         forward = snapshot(spark)
         forward_keys = spark.table("ops.changed_keys").where("domain = 'subscriptions'").collect()
+        forward_dq = dq_rows(spark)
         empty_silver(spark)
         for day in (D3, D1, D2, D1):
             silver.run(spark, settings, day)
-        return {"forward": forward, "other": snapshot(spark), "forward_keys": forward_keys}
+        return {"forward": forward, "other": snapshot(spark), "forward_keys": forward_keys,
+                "forward_dq": forward_dq, "other_dq": dq_rows(spark)}
+
+
+def dq_rows(spark) -> list[tuple]:
+    return sorted((r["ingest_date"], r["metric"], r["dimension"], r["value"]) for r in spark.table(
+        "ops.dq_metrics").where(f"domain = 'subscriptions' AND ingest_date BETWEEN DATE'{D1}' AND DATE'{D3}'").collect())
 
 
 def events(runs) -> dict[str, tuple]:
@@ -130,15 +137,33 @@ def test_dq_figures_of_a_day_with_defects(spark, runs):
     assert figures[("rows_read", "events")] == 6
     assert figures[("quarantined", "events:invalid_json")] == 1
     assert figures[("quarantined", "subscriptions:invalid_json")] == 1
-    # l1 twice and p1 (same payload kept from d3): 3 duplicate copies of 5 valid records
-    assert figures[("exact_duplicate_rate", "events")] == pytest.approx(3 / 5)
+    # as of d1 (which the other order ran last): l1 twice, 1 duplicate copy of 5 valid
+    # records; p1's copy on d3 was not received by then
+    assert figures[("exact_duplicate_rate", "events")] == pytest.approx(1 / 5)
     assert figures[("orphan_refunds", "events")] == 1
+
+
+SILVER_WIDE = ("orphan_refunds", "spend_gaps")
+
+
+def test_dq_figures_of_a_day_do_not_depend_on_the_days_run_after_it(runs):
+    # The other order ran d3 first: its silver-wide figures could not count d1 and d2,
+    # which had not arrived yet. Every other figure must equal the forward run's.
+    def comparable(rows):
+        return [r for r in rows if not (r[0] == D3 and r[1] in SILVER_WIDE)]
+
+    assert runs["forward_dq"] and comparable(runs["forward_dq"]) == comparable(runs["other_dq"])
 
 
 def test_dq_counts_late_events_conflicts_and_spend_gaps(spark, runs):
     assert (dq(spark, D2)[("late_event_rate", "events")], dq(spark, D3)[("late_event_rate", "events")]) == (0, 1)
-    assert dq(spark, D2)[("conflict_count", "events")] == 1
-    assert dq(spark, D1)[("spend_gaps", "google")] == 2     # D1 ran last: silver has 03-01 and 03-04
+    # p1's d2 version won among the versions received by d2; d3's later copy makes it a
+    # conflict of silver, not of d2's figures
+    assert dq(spark, D2)[("conflict_count", "events")] == 0
+    # as of d1 google has one spend date; as of d3 (in the forward run: d3 ran after d1
+    # and d2) 03-01 and 03-04, two days apart
+    forward_d3 = {(m, d): v for day, m, d, v in runs["forward_dq"] if day == D3}
+    assert (dq(spark, D1)[("spend_gaps", "google")], forward_d3[("spend_gaps", "google")]) == (0, 2)
 
 
 def test_changed_keys_cover_every_version_of_the_days_events(runs):
