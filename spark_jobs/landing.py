@@ -110,6 +110,17 @@ def list_day(spark: SparkSession, landing: str, domain: str, source: str, ingest
     return LandingDay(folder, [f for f in found if not is_marker(f.name)], [f.name for f in found if is_marker(f.name)])
 
 
+def without_prefix(text: F.Column, prefix: str) -> F.Column:
+    """``text`` without a leading ``prefix``. Byte-exact: a regex replacement would decode
+    the string and turn bytes that are not UTF-8 into U+FFFD, hiding them from silver."""
+    return F.when(text.startswith(prefix), text.substr(F.lit(len(prefix) + 1), F.length(text))).otherwise(text)
+
+
+def without_suffix(text: F.Column, suffix: str) -> F.Column:
+    """``text`` without a trailing ``suffix``, byte-exact (see :func:`without_prefix`)."""
+    return F.when(text.endswith(suffix), text.substr(F.lit(1), F.length(text) - len(suffix))).otherwise(text)
+
+
 def _text_lines(spark: SparkSession, file: LandingFile) -> DataFrame:
     """The lines of one file (LF-separated; Hadoop decompresses ``.gz`` and other codecs by
     extension and drops a UTF-8 byte order mark at its start), with its split's start."""
@@ -129,7 +140,7 @@ def _numbered_lines(spark: SparkSession, files: list[LandingFile]) -> DataFrame:
     """
     lines = union_all(_text_lines(spark, f) for f in files).select(
         "source_file", "_block", F.monotonically_increasing_id().alias("_id"),
-        F.regexp_replace("value", "\r\\z", "").alias("raw"))
+        without_suffix(F.col("value"), "\r").alias("raw"))
     # One small row per split: where its numbering starts within its file. Computed here,
     # once: left lazy, every action on the records (a check, then the write) would read
     # the files once more to recompute it.
@@ -176,7 +187,7 @@ def read_csv_rows(spark: SparkSession, files: list[LandingFile], columns: tuple[
 def _whole_text(spark: SparkSession, file: LandingFile) -> DataFrame:
     text = spark.read.text(file.literal, wholetext=True).select(F.col("value"))
     return text.select(F.lit(file.name).alias("source_file"),
-                       F.regexp_replace("value", f"^{BOM}", "").alias("value"))
+                       without_prefix(F.col("value"), BOM).alias("value"))
 
 
 def read_json_array(spark: SparkSession, files: list[LandingFile], columns: tuple[str, ...] = ()) -> DataFrame:

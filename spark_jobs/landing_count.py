@@ -18,7 +18,7 @@ from __future__ import annotations
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from spark_jobs.landing import BOM, LandingFile, is_parquet
+from spark_jobs.landing import BOM, LandingFile, is_parquet, without_prefix
 from spark_jobs.strict_json import is_strict_json
 
 LINE_FORMATS = ("ndjson", "csv")
@@ -77,7 +77,7 @@ def csv_headers(spark: SparkSession, files: list[LandingFile], columns: tuple[st
 def array_elements(spark: SparkSession, files: list[LandingFile]) -> int:
     if not files:
         return 0
-    text = F.regexp_replace("value", f"^{BOM}", "")
+    text = without_prefix(F.col("value"), BOM)
     is_array = is_strict_json(text) & text.rlike(r"^\s*\[")
     per_file = F.when(is_array, F.json_array_length(text)).otherwise(F.lit(1))
     return _all_files(spark, files, wholetext=True).agg(F.sum(per_file)).first()[0] or 0

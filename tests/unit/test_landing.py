@@ -143,3 +143,16 @@ def test_a_record_lost_by_the_reader_shows_as_unreconciled(spark, settings, monk
                         lambda *args: losing(*args).where(F.col("record_number") != 2))
     record = load_bronze(spark, settings, EVENTS, day)
     assert (record.records_read, record.rows_in_table, record.reconciled) == (3, 2, False)
+
+
+def test_bytes_that_are_not_utf8_land_unchanged_for_silver_to_see(spark, settings):
+    day = date(2025, 4, 10)
+    line = b'{"event_id": "e\xff1"}'
+    put(settings, EVENTS, day, "bytes.ndjson", line + b"\r\n")
+    put(settings, SUBSCRIPTIONS, day, "bytes.json", b'[{"subscription_id": "s\xff1"}]')
+    load_bronze(spark, settings, EVENTS, day)
+    load_bronze(spark, settings, SUBSCRIPTIONS, day)
+    stored = spark.table(EVENTS.bronze_table).where(F.col("ingest_date") == F.lit(day)).select(
+        F.col("raw").cast("binary")).first()[0]
+    assert bytes(stored) == line
+    assert [n for _, n, *_ in bronze(spark, SUBSCRIPTIONS, day)] == [0]
