@@ -242,6 +242,7 @@ READERS = {
     "ndjson_or_parquet": read_ndjson_or_parquet,
 }
 
+
 def with_oversize(records: DataFrame) -> DataFrame:
     """Records as read with ``problem`` = ``oversize_record`` when longer than the limit."""
     too_long = F.octet_length("raw") > MAX_RECORD_BYTES
