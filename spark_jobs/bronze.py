@@ -15,6 +15,8 @@ from pyspark.sql import functions as F
 from spark_jobs.config import Settings
 from spark_jobs.domain import Source
 from spark_jobs.landing import list_day, read_records
+from spark_jobs.landing_checks import readable_files
+from spark_jobs.landing_count import landed_records
 from spark_jobs.merge import SPREAD_WRITE, mirror, write_rows
 from spark_jobs.registry import domain
 from spark_jobs.run_log import RunRecord, write_run_log
@@ -27,16 +29,24 @@ def load_bronze(spark: SparkSession, settings: Settings, source: Source, ingest_
     """MERGE the records of ``ingest_date`` into the source's bronze table."""
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     day = list_day(spark, settings.landing, source.domain, source.name, ingest_date)
-    records = read_records(spark, day, source.fmt).select(
-        F.lit(ingest_date).alias("ingest_date"), "source_file", "record_number", "raw", "header",
+    if day.markers:
+        print(f"bronze {source.domain}.{source.name} {ingest_date}: {len(day.markers)} marker file(s) not read: "
+              f"{', '.join(day.markers[:10])}", flush=True)
+    readable, problems = readable_files(spark, day.files, source.fmt)
+    for file, reason, detail in problems:
+        print(f"bronze {source.domain}.{source.name} {ingest_date}: {file.name} quarantined whole: {reason}: {detail}",
+              flush=True)
+    records = read_records(spark, readable, problems, source.fmt, source.columns).select(
+        F.lit(ingest_date).alias("ingest_date"), "source_file", "record_number", "raw", "header", "problem",
         F.sha2("raw", 256).alias("content_hash"),
         F.lit(started).cast("timestamp").alias("loaded_at"),
     )
-    # Not cached: a first load reads, hashes and writes the landing files in one pass
-    # (counting the records as it goes); a re-run reads them once more to compare.
-    written = write_rows(records, mirror(source.bronze_table, BRONZE_KEY, {"ingest_date": ingest_date},
-                                         compare=("content_hash",), write_options=SPREAD_WRITE))  # a file per split
-    records_read = written.source_rows
+    # Not cached: a first load reads, hashes and writes the landing files in one pass; a
+    # re-run reads them once more to compare.
+    write_rows(records, mirror(source.bronze_table, BRONZE_KEY, {"ingest_date": ingest_date},
+                               compare=("content_hash", "problem"), write_options=SPREAD_WRITE))  # a file per split
+    # Counted apart from the frame written, so a record lost on the way shows as unreconciled.
+    records_read = landed_records(spark, readable, len(problems), source.fmt, source.columns)
     rows = spark.table(source.bronze_table).where(F.col("ingest_date") == F.lit(ingest_date)).count()
     return RunRecord(source.domain, "bronze", source.name, ingest_date, len(day.files), records_read, rows, started)
 

@@ -30,6 +30,7 @@ PROPERTY = re.compile(r"'([^']+)'\s*=\s*'([^']*)'")
 
 
 INCLUDE = re.compile(r"\{columns:(\w+)\}")
+COLUMN = re.compile(r"^\s+(\w+)\s+(\w+)\s+COMMENT\s+'([^']*)'", re.M)
 
 
 def ddl_files(root: Path = DDL_ROOT) -> list[Path]:
@@ -98,6 +99,16 @@ def update_properties(spark: SparkSession, table: str, declared: dict[str, str])
     return stale
 
 
+def add_missing_columns(spark: SparkSession, table: str, sql: str) -> list[str]:
+    """Add the columns a bronze table's DDL declares and the table lacks (a lake created
+    before the column existed); returns their names. Iceberg adds them as null for old rows."""
+    present = set(spark.table(table).columns)
+    missing = [(name, kind, comment) for name, kind, comment in COLUMN.findall(sql) if name not in present]
+    for name, kind, comment in missing:
+        spark.sql(f"ALTER TABLE {table} ADD COLUMN {name} {kind} COMMENT '{comment}'")
+    return [name for name, _, _ in missing]
+
+
 def apply_ddl(spark: SparkSession, root: Path = DDL_ROOT) -> list[str]:
     """Create missing namespaces and tables and update declared properties; returns the
     table names the files define."""
@@ -108,6 +119,9 @@ def apply_ddl(spark: SparkSession, root: Path = DDL_ROOT) -> list[str]:
         properties = table_properties(table.split(".")[0], sql)
         spark.sql(create_statement(sql, properties))
         stale = update_properties(spark, table, properties)
+        if table.startswith("bronze."):
+            for column in add_missing_columns(spark, table, sql):
+                print(f"ddl: {table}: column {column} added", flush=True)
         if stale:
             print(f"ddl: {table}: properties updated to the DDL file: {stale}", flush=True)
         tables.append(table)

@@ -15,11 +15,14 @@ from spark_jobs.config import PROJECT_ROOT
 
 @dataclass(frozen=True)
 class Source:
-    """A landing source: ``<landing>/<domain>/<name>/ingest_date=D/``, read as ``fmt``."""
+    """A landing source: ``<landing>/<domain>/<name>/ingest_date=D/``, read as ``fmt``.
+    ``columns``: the header a CSV file must start with (in any order); a file without it
+    is read as headerless and its lines quarantined, never one taken for the header."""
 
     domain: str
     name: str
     fmt: str          # a key of spark_jobs.landing.READERS
+    columns: tuple[str, ...] = ()
 
     @property
     def bronze_table(self) -> str:

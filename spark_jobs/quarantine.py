@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from spark_jobs.frames import union_all
@@ -19,6 +19,17 @@ from spark_jobs.merge import mirror, write_rows
 
 QUARANTINE_TABLE = "quarantine.records"
 QUARANTINE_KEY = ("domain", "source", "ingest_date", "source_file", "record_number")
+
+
+def landing_problem(rows: DataFrame) -> Column:
+    """The reason bronze already gave a record (an unreadable file, an oversize record):
+    it comes before any parsing rule. Null for rows without one (or without the column)."""
+    return F.col("problem") if "problem" in rows.columns else F.lit(None).cast("string")
+
+
+def with_landing_problem(rows: DataFrame, reason: Column) -> Column:
+    """``reason``, unless bronze already gave the record one."""
+    return F.coalesce(landing_problem(rows), reason)
 
 
 def split(parsed: DataFrame, reason_column: str = "reason") -> tuple[DataFrame, DataFrame]:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from spark_jobs.quarantine import landing_problem
+from spark_jobs.strict_json import strict_from_json
+
 TRACE = ("ingest_date", "source_file", "record_number", "raw")
 ACTION_TYPES = {"clicks": 1, "add_to_carts": 2, "previous_orders": 3}
 # source → (item field, time field, fallback date field)
@@ -22,8 +25,9 @@ _TS_LAYOUT = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})
 
 
 def json_fields(raw: Column) -> Column:
-    """The record's top-level fields as text (null when the record is not a JSON object)."""
-    return F.from_json(raw, "map<string,string>")
+    """The record's top-level fields as text; null unless the record is a strict JSON
+    (RFC 8259, :mod:`spark_jobs.strict_json`) object."""
+    return F.when(raw.rlike(r"^\s*\{"), strict_from_json(raw, "map<string,string>"))
 
 
 def text(fields: Column, name: str) -> Column:
@@ -65,7 +69,7 @@ def parse_actions(bronze: DataFrame, source: str) -> DataFrame:
     fields = json_fields(F.col("raw"))
     time_text, date_text = text(fields, time_field), text(fields, date_field)
     ts = F.when(time_text.isNotNull(), as_timestamp(time_text)).otherwise(F.to_timestamp(as_date(date_text)))
-    typed = bronze.select(*TRACE, fields.alias("_f"),
+    typed = bronze.select(*TRACE, fields.alias("_f"), landing_problem(bronze).alias("_problem"),
                           as_id(text(fields, "customer_id")).alias("customer_id"),
                           as_id(text(fields, item_field), "int").alias("item_id"),
                           ts.alias("action_ts"))
@@ -75,7 +79,7 @@ def parse_actions(bronze: DataFrame, source: str) -> DataFrame:
                            (F.col("action_ts").isNull(), "invalid_timestamp"))
     return typed.select("customer_id", "action_ts", F.lit(ACTION_TYPES[source]).alias("action_type"), "item_id",
                         F.to_date("action_ts").alias("action_date"), F.lit(source).alias("source"),
-                        *TRACE, reason.alias("reason"))
+                        *TRACE, F.coalesce("_problem", reason).alias("reason"))
 
 
 def _impressions(raw: Column) -> tuple[Column, Column]:
@@ -94,7 +98,8 @@ def parse_impressions(bronze: DataFrame) -> DataFrame:
     order); a null or empty array is valid (it removes the ranking's earlier rows)."""
     fields = json_fields(F.col("raw"))
     typed, valid_items = _impressions(F.col("raw"))
-    parsed = bronze.select(*TRACE, fields.alias("_f"), as_date(text(fields, "dt")).alias("dt"),
+    parsed = bronze.select(*TRACE, fields.alias("_f"), landing_problem(bronze).alias("_problem"),
+                           as_date(text(fields, "dt")).alias("dt"),
                            text(fields, "ranking_id").alias("ranking_id"),
                            as_id(text(fields, "customer_id")).alias("customer_id"),
                            typed.alias("impressions"), valid_items.alias("_valid_items"))
@@ -103,4 +108,5 @@ def parse_impressions(bronze: DataFrame) -> DataFrame:
                            (F.col("customer_id").isNull(), "missing_customer_id"),
                            (F.col("dt").isNull(), "invalid_date"),
                            (~F.col("_valid_items"), "invalid_impressions"))
-    return parsed.select("dt", "ranking_id", "customer_id", "impressions", *TRACE, reason.alias("reason"))
+    return parsed.select("dt", "ranking_id", "customer_id", "impressions", *TRACE,
+                         F.coalesce("_problem", reason).alias("reason"))

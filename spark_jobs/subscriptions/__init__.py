@@ -10,7 +10,7 @@ DOMAIN = Domain(
     sources=(
         Source("subscriptions", EVENTS, "ndjson"),
         Source("subscriptions", SUBSCRIPTIONS, "json_array"),
-        Source("subscriptions", SPEND, "csv"),
+        Source("subscriptions", SPEND, "csv", columns=("date", "channel", "spend")),
     ),
     stages=("silver", "gold"),
     gold=(

@@ -14,6 +14,8 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
+from spark_jobs.strict_json import STRICT_JSON, is_strict_json
+
 NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 # Accepted instants: ISO with T (zone Z, +HH:MM, +HHMM or none) or a space (no zone); optional fraction.
 TIMESTAMP_SHAPE = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?| \d{2}:\d{2}:\d{2}(\.\d{1,9})?)$"
@@ -77,13 +79,15 @@ def json_object_fields(df: DataFrame, fields: tuple[str, ...]) -> DataFrame:
     """Add ``is_object`` and one raw-text column ``f_<field>`` per field of the record's JSON.
 
     Every field is read as text, so ``2``, ``"2"`` and ``2.0`` all arrive and are normalised
-    later. A record is an object only if Spark parses it without a corrupt-record marker
-    and the text ends with the closing brace (trailing garbage is not an object).
+    later. A record is an object only if it is strict JSON (RFC 8259: one value and
+    nothing after it, double quotes, no NaN, valid UTF-8; :mod:`spark_jobs.strict_json`),
+    that value is an object, and Spark parses it without a corrupt-record marker.
     """
     schema = StructType([StructField(f, StringType()) for f in fields] + [StructField("_corrupt", StringType())])
-    parsed = F.from_json("raw", schema, {"columnNameOfCorruptRecord": "_corrupt", "mode": "PERMISSIVE"})
+    options = {**STRICT_JSON, "columnNameOfCorruptRecord": "_corrupt"}
+    parsed = F.when(is_strict_json(F.col("raw")), F.from_json("raw", schema, options))
     out = df.withColumn("_json", parsed)
     is_object = (F.col("_json").isNotNull() & F.col("_json._corrupt").isNull()
-                 & F.coalesce(F.col("raw").rlike(r"\}\s*$"), F.lit(False)))
+                 & F.coalesce(F.col("raw").rlike(r"^\s*\{"), F.lit(False)))
     out = out.withColumn("is_object", F.coalesce(is_object, F.lit(False)))
     return out.select("*", *[F.col(f"_json.{f}").alias(f"f_{f}") for f in fields]).drop("_json")

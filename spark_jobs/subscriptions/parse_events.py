@@ -12,6 +12,7 @@ from decimal import Decimal
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from spark_jobs.quarantine import with_landing_problem
 from spark_jobs.subscriptions.normalise import (
     first_reason, json_object_fields, money, number, rate_lookup, text, to_usd, utc_timestamp,
 )
@@ -86,5 +87,5 @@ def parse_events(bronze: DataFrame, rates: Mapping[str, Decimal]) -> DataFrame:
     fields = json_object_fields(bronze, FIELDS)
     normalised = normalise_events(fields, rates)
     return (normalised.withColumn("payload_hash", payload_hash())
-            .withColumn("reason", event_reason())
+            .withColumn("reason", with_landing_problem(bronze, event_reason()))
             .select(*EVENT_COLUMNS, "raw", "reason"))

@@ -1,6 +1,7 @@
 """Bronze marketing-spend CSV rows → typed spend with a quarantine ``reason``.
 
-Columns are found by the file's header names (``date,channel,spend``), so a file with its
+A row of a file without the expected header is ``missing_header``. Columns are found by
+the file's header names (``date,channel,spend``), so a file with its
 columns in another order still reads correctly; a missing column reads as missing.
 """
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from spark_jobs.quarantine import with_landing_problem
+from spark_jobs.strict_json import is_valid_utf8
 from spark_jobs.subscriptions.normalise import first_reason, iso_date, money, number, text
 
 MAX_COLUMNS = 12
@@ -39,7 +42,11 @@ def normalise_spend(rows: DataFrame) -> DataFrame:
 
 
 def spend_reason() -> Column:
+    """The first rule a row breaks: a file without the expected header (every line of it
+    is quarantined: no line can be read by column name), bytes that are not UTF-8, then the spec's."""
     return first_reason(
+        (F.col("header").isNull(), "missing_header"),
+        (~is_valid_utf8(F.col("raw")) | ~is_valid_utf8(F.col("header")), "invalid_encoding"),
         (F.col("spend_date").isNull(), "invalid_date"),
         (F.col("spend_exact").isNull() | F.col("spend_usd").isNull(), "invalid_spend"),
         (F.col("spend_exact") < 0, "negative_spend"),
@@ -49,4 +56,4 @@ def spend_reason() -> Column:
 def parse_spend(bronze: DataFrame) -> DataFrame:
     """Bronze rows (with their CSV header) → SPEND_COLUMNS + raw + reason."""
     normalised = normalise_spend(split_csv(bronze))
-    return normalised.withColumn("reason", spend_reason()).select(*SPEND_COLUMNS, "raw", "reason")
+    return normalised.withColumn("reason", with_landing_problem(bronze, spend_reason())).select(*SPEND_COLUMNS, "raw", "reason")

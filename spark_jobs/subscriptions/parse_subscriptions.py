@@ -12,6 +12,7 @@ from decimal import Decimal
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from spark_jobs.quarantine import with_landing_problem
 from spark_jobs.subscriptions.normalise import (
     first_reason, iso_date, json_object_fields, money, number, rate_lookup, text, to_usd, utc_timestamp,
 )
@@ -66,4 +67,4 @@ def subscription_reason() -> Column:
 def parse_subscriptions(bronze: DataFrame, rates: Mapping[str, Decimal]) -> DataFrame:
     """Bronze rows → SUBSCRIPTION_COLUMNS + raw + reason."""
     normalised = normalise_subscriptions(json_object_fields(bronze, FIELDS), rates)
-    return normalised.withColumn("reason", subscription_reason()).select(*SUBSCRIPTION_COLUMNS, "raw", "reason")
+    return normalised.withColumn("reason", with_landing_problem(bronze, subscription_reason())).select(*SUBSCRIPTION_COLUMNS, "raw", "reason")

@@ -54,7 +54,7 @@ def load_bronze(spark):
         table = f"bronze.subscriptions_{source}"
         spark.sql(f"DELETE FROM {table} WHERE ingest_date IN (DATE'{D1}', DATE'{D2}', DATE'{D3}')")
         header = "date,channel,spend" if source == "marketing_spend" else None
-        rows = [(day, f"{source}.txt", i + 1, raw, header, hashlib.sha256(raw.encode()).hexdigest(), now)
+        rows = [(day, f"{source}.txt", i + 1, raw, header, hashlib.sha256(raw.encode()).hexdigest(), now, None)
                 for day, raws in days.items() for i, raw in enumerate(raws)]
         spark.createDataFrame(rows, spark.table(table).schema).writeTo(table).append()
 

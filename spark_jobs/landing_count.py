@@ -1,0 +1,99 @@
+"""How many records landed, counted apart from the reader that writes bronze.
+
+``ops.run_log`` compares this count with the rows bronze holds afterwards, so a record
+lost on the way to the table (a path read as a glob, a line taken for a header, a split
+numbered twice) shows as ``reconciled = false``. The counts are plain and computed
+another way than :mod:`spark_jobs.landing` computes its records:
+
+- lines (NDJSON, CSV): one scan of all the files together counting non-blank lines, no
+  numbering; a CSV file whose first non-blank line names every expected column has one
+  record fewer (that first line is read here in the driver, straight from the file);
+- JSON arrays: ``json_array_length`` of the whole text of a file that is one strict
+  array, else 1 (the file is one record);
+- Parquet: each file's row count from its footer;
+- a file that cannot be read at all: 1.
+"""
+from __future__ import annotations
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from spark_jobs.landing import BOM, LandingFile, is_parquet, without_prefix
+from spark_jobs.strict_json import is_strict_json
+
+LINE_FORMATS = ("ndjson", "csv")
+NON_BLANK = "[^ \t\r]"
+FIRST_LINES_READ = 10_000       # blank lines tolerated before a CSV file's first line
+
+
+def _all_files(spark: SparkSession, files: list[LandingFile], wholetext: bool = False):
+    # recursiveFileLookup: files of several subfolders without partition discovery.
+    reader = spark.read.option("recursiveFileLookup", "true")
+    if not wholetext:
+        reader = reader.option("lineSep", "\n")
+    return reader.text([f.literal for f in files], wholetext=wholetext)
+
+
+def non_blank_lines(spark: SparkSession, files: list[LandingFile]) -> int:
+    if not files:
+        return 0
+    return _all_files(spark, files).where(F.col("value").rlike(NON_BLANK)).count()
+
+
+def first_line(spark: SparkSession, file: LandingFile) -> str | None:
+    """The file's first non-blank line, read through Hadoop in the driver (decompressed)."""
+    jvm = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    path = jvm.org.apache.hadoop.fs.Path(file.path)
+    stream = path.getFileSystem(conf).open(path)
+    codec = jvm.org.apache.hadoop.io.compress.CompressionCodecFactory(conf).getCodec(path)
+    if codec is not None:
+        stream = codec.createInputStream(stream)
+    reader = jvm.java.io.BufferedReader(jvm.java.io.InputStreamReader(stream, "UTF-8"))
+    try:
+        for _ in range(FIRST_LINES_READ):
+            line = reader.readLine()
+            if line is None:
+                return None
+            line = line.removeprefix(BOM).rstrip("\r")
+            if line.strip(" \t\r"):
+                return line
+        return None
+    finally:
+        reader.close()
+
+
+def names_every_column(line: str | None, columns: tuple[str, ...]) -> bool:
+    """Whether a CSV line's cells (trimmed, unquoted, any case) include every column name."""
+    cells = {cell.strip(" \t").strip('"').lower() for cell in (line or "").split(",")}
+    return line is not None and set(columns) <= cells
+
+
+def csv_headers(spark: SparkSession, files: list[LandingFile], columns: tuple[str, ...]) -> int:
+    """How many of the CSV files start with the expected header."""
+    return sum(1 for f in files if names_every_column(first_line(spark, f), columns))
+
+
+def array_elements(spark: SparkSession, files: list[LandingFile]) -> int:
+    if not files:
+        return 0
+    text = without_prefix(F.col("value"), BOM)
+    is_array = is_strict_json(text) & text.rlike(r"^\s*\[")
+    per_file = F.when(is_array, F.json_array_length(text)).otherwise(F.lit(1))
+    return _all_files(spark, files, wholetext=True).agg(F.sum(per_file)).first()[0] or 0
+
+
+def parquet_rows(spark: SparkSession, files: list[LandingFile]) -> int:
+    return sum(spark.read.parquet(f.literal).count() for f in files)
+
+
+def landed_records(spark: SparkSession, readable: list[LandingFile], unreadable: int, fmt: str,
+                   columns: tuple[str, ...] = ()) -> int:
+    """Records of the day's files: ``readable`` ones counted in format ``fmt``, plus one per
+    ``unreadable`` file."""
+    parquet = [f for f in readable if fmt == "parquet" or (fmt == "ndjson_or_parquet" and is_parquet(f))]
+    text = [f for f in readable if f not in parquet]
+    if fmt == "json_array":
+        return unreadable + array_elements(spark, text)
+    count = unreadable + non_blank_lines(spark, text) + parquet_rows(spark, parquet)
+    return count - (csv_headers(spark, text, columns) if fmt == "csv" else 0)
