@@ -2,7 +2,6 @@
 from datetime import date
 from pathlib import Path
 
-import pytest
 
 from spark_jobs import bronze
 from spark_jobs.bronze import load_bronze

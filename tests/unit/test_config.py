@@ -1,5 +1,4 @@
 """Settings come from SHOPLAKE_* variables and default to the embedded set-up."""
-from pathlib import Path
 
 import pytest
 
