@@ -13,7 +13,7 @@ demo: setup  ## MinIO + 30 days of generated data through the pipeline, then a s
 	@bash scripts/demo.sh
 
 test: setup  ## the suite: unit, DAG integrity, integration with real MinIO and Airflow (slow replays excluded)
-	@$(BIN)/pytest -q -m "not slow"
+	@$(BIN)/pytest -q -m "not slow" --durations=20
 
 test-slow: setup  ## the long replays: 30 generated days of each domain against the from-scratch references
 	@$(BIN)/pytest -q -m slow
