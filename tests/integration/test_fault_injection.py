@@ -10,8 +10,9 @@ except the columns that record when or by which run a row was written
 (``fault_injection.RUN_COLUMNS``) and ``ops.changed_keys``, a work list for gold whose
 slices only grow: it must hold every key of the uninterrupted run.
 
-The default suite kills a two-day subscriptions run in silver and in gold, and a recsys
-run in silver; ``-m slow`` kills a one-day run of each domain after every commit in turn.
+The default suite kills a two-day subscriptions run in silver and in gold; ``-m slow``
+kills a two-day recsys run in silver, and a one-day run of each domain after every
+commit in turn.
 Unreferenced files left behind by the kills are counted and printed (a later issue
 removes them).
 """
@@ -96,6 +97,7 @@ def test_subscriptions_killed_in_silver_and_in_gold_converges(subscriptions_tria
     subscriptions_trials.check(points)
 
 
+@pytest.mark.slow    # the default suite covers recsys crash recovery in test_removed_records.py
 def test_recsys_killed_after_a_silver_slice_converges(recsys_trials):
     # the second day's actions slice committed, its history and gold not yet built
     recsys_trials.check([nth_commit_of(recsys_trials.commits, "silver.recsys_actions", 2)])

@@ -125,8 +125,10 @@ def test_a_declared_toy_domain_lands_builds_on_audit_scans_and_publishes(toy, sp
     run_domain_day(spark, settings.with_overrides(landing=str(landing)), "toy", DAY)
 
     assert spark.table("bronze.toy_orders").count() == 3
-    refs = {r.name for r in spark.sql("SELECT name FROM gold.toy_orders_per_day.refs").collect()}
-    assert refs == {"main", "audit"}
+    refs = {r.name: r.snapshot_id
+            for r in spark.sql("SELECT name, snapshot_id FROM gold.toy_orders_per_day.refs").collect()}
+    assert set(refs) == {"main", "audit", "scanned"}
+    assert refs["main"] == refs["scanned"]      # published exactly the state the scan passed
     audit = spark.read.option("branch", "audit").table("gold.toy_orders_per_day")
     published = sorted(tuple(r) for r in spark.table("gold.toy_orders_per_day").collect())
     assert published == [(date(2026, 5, 1), 2), (date(2026, 5, 2), 1)]
