@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CATALOG_NAME = "lake"
-NAMESPACES = ("bronze", "silver", "gold", "quarantine", "ops")
+NAMESPACES = ("bronze", "silver", "gold", "quarantine", "ops", "privacy")
 MINIO_RELEASE = "RELEASE.2025-09-07T16-13-09Z"
 
 

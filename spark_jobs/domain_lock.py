@@ -27,8 +27,8 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -234,3 +234,14 @@ def domain_lock(settings: Settings, domain: str, purpose: str, wait_seconds: flo
     if lock.lost:
         raise ShoplakeError(f"the lock of {domain} was taken over while this run held it "
                             f"(its heartbeat stopped for over {lease}): check the domain's tables with a re-run")
+
+
+@contextmanager
+def domains_lock(settings: Settings, domains: Iterable[str], purpose: str, wait_seconds: float = 0) -> Iterator[None]:
+    """Hold the locks of several domains for the block (maintenance of tables every domain
+    writes, an erasure across domains). Taken in name order, so two such runs cannot each
+    hold a lock the other waits for; ``wait_seconds`` applies to each lock."""
+    with ExitStack() as held:
+        for name in sorted(set(domains)):
+            held.enter_context(domain_lock(settings, name, purpose, wait_seconds))
+        yield
