@@ -40,6 +40,13 @@ def resolve(job: str) -> Callable:
     return job_module(job).run
 
 
+def takes_own_locks(job: str) -> bool:
+    """Whether a job takes the locks it needs itself (``TAKES_ITS_OWN_LOCKS = True``):
+    maintenance and erasure write the tables of several domains, one domain at a time
+    or all at once, so no single domain's lock can be taken for them up front."""
+    return getattr(job_module(job), "TAKES_ITS_OWN_LOCKS", False)
+
+
 def job_domain(job: str, args: Sequence[str]) -> str:
     """The domain whose tables a job writes: ``subscriptions.silver`` → subscriptions;
     a shared job (``bronze``, ``quality.scan``, ``quality.publish``) takes it as first argument."""

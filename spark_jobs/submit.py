@@ -1,7 +1,8 @@
 """spark-submit entry point: ``spark-submit spark_jobs/submit.py <job> --date D [args]``.
 
 Airflow's SparkSubmitOperator launches this file; ``shoplake run`` calls the same jobs
-in-process. The job runs holding its domain's lock (waiting up to
+in-process. The job runs holding its domain's lock (a job that writes several domains,
+maintenance or erasure, takes its locks itself) (waiting up to
 ``SHOPLAKE_LOCK_WAIT_SECONDS``, default 600, for another run to finish). Errors the user
 can fix exit 2 with one line. The command line carries no secret: the driver reads the keys from SHOPLAKE_* or
 .local/minio.env and applies them to the running session (:func:`spark_jobs.session.get_spark`).
@@ -12,6 +13,7 @@ import argparse
 import os
 import sys
 import time
+from contextlib import nullcontext
 from datetime import date
 
 PROCESS_START = time.monotonic()
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     from spark_jobs.config import load_settings
     from spark_jobs.domain_lock import domain_lock
     from spark_jobs.errors import ShoplakeError
-    from spark_jobs.jobs import job_domain, run_job
+    from spark_jobs.jobs import job_domain, run_job, takes_own_locks
     from spark_jobs.preflight import check_run
     from spark_jobs.session import get_spark
 
@@ -50,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         days = _dates(options.date, options.to)
         wait = float(os.environ.get("SHOPLAKE_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS))
         purpose = f"spark-submit {options.job} {days[0]}..{days[-1]}"
-        with domain_lock(settings, job_domain(options.job, options.args), purpose, wait_seconds=wait):
+        lock = (nullcontext() if takes_own_locks(options.job) else
+                domain_lock(settings, job_domain(options.job, options.args), purpose, wait_seconds=wait))
+        with lock:
             spark = get_spark(f"shoplake {options.job} {options.date}", settings)
             ready = time.monotonic()
             run_job(spark, settings, options.job, options.args, days)

@@ -1,0 +1,34 @@
+from spark_jobs.privacy.mentions import mentions, value_mentions
+
+SUBJECT = "u_12"
+
+
+def test_a_json_string_value_names_the_subject():
+    assert mentions('{"user_id": "u_12", "amount": 3}', SUBJECT)
+
+
+def test_a_longer_identifier_does_not():
+    assert not mentions('{"user_id": "u_123"}', SUBJECT)
+    assert not mentions('{"note": "u_12 said"}', SUBJECT)
+
+
+def test_escaped_json_still_names_the_subject():
+    assert mentions('{"user_id": "\\u0075_12"}', SUBJECT)
+
+
+def test_broken_json_with_the_identifier_as_a_string_names_it():
+    assert mentions('{"user_id": "u_12", "ts": }', SUBJECT)
+    assert mentions('{"user_id": "u_12"}{"user_id": "u_9"}', SUBJECT)
+
+
+def test_a_csv_field_names_the_subject_and_a_number_does_not():
+    assert mentions('2026-01-01,u_12,9.99', SUBJECT)
+    assert mentions('2026-01-01,"u_12",9.99', SUBJECT)
+    assert not mentions('2026-01-01,u_120,9.99', SUBJECT)
+
+
+def test_nested_values():
+    assert value_mentions({"a": [1, "u_12"]}, SUBJECT)
+    assert value_mentions(b"u_12", SUBJECT)
+    assert not value_mentions(["u_1", 12], SUBJECT)
+    assert not mentions(None, SUBJECT)
