@@ -7,6 +7,12 @@
                                                     holding the domain's lock
     shoplake sql "<query>" [--format F] [--out P]   query the lake (read-only; --write for maintenance)
     shoplake generate <domain> --days N --seed S --out URI
+    shoplake erase --request-id R --user-id X | --customer-id X
+                                                    erase a person everywhere, with proof
+                                                    (X = - reads the identifier from stdin)
+    shoplake privacy request --request-id R --user-id X | --customer-id X
+                                                    register a request for the privacy_erasure DAG
+    shoplake privacy verify --request-id R          search every reachable object for it
 
 Errors the user can fix print one line and exit 2. Everything the CLI and the processes
 it starts write locally is owner-only (umask 077).
@@ -89,6 +95,61 @@ def cmd_generate(args, settings) -> None:
     print(json.dumps({"domain": args.domain, "days": args.days, "seed": args.seed, "out": args.out, "traps": counts}))
 
 
+def _subject(args) -> tuple[str, str]:
+    """(id kind, identifier) of --user-id / --customer-id; ``-`` reads it from stdin, so it
+    stays out of shell history and the process list."""
+    kind = "user_id" if args.user_id is not None else "customer_id"
+    value = args.user_id if args.user_id is not None else args.customer_id
+    return kind, (sys.stdin.readline().strip() if value == "-" else value)
+
+
+def cmd_erase(args, settings) -> None:
+    from spark_jobs.preflight import check_run
+    from spark_jobs.privacy.erase import erase_request
+    from spark_jobs.privacy.requests import register
+    from spark_jobs.session import get_spark
+
+    check_run(settings)
+    kind, subject = _subject(args)
+    spark = get_spark(f"shoplake erase {args.request_id}", settings)
+    report = erase_request(spark, settings, args.request_id, wait_seconds=args.wait,
+                           before=lambda: register(spark, settings, args.request_id, kind, subject))
+    if report.occurrences_found:
+        raise ShoplakeError(f"request {args.request_id}: the verifier still finds {report.occurrences_found} "
+                            f"occurrences: run shoplake privacy verify --request-id {args.request_id} for where")
+
+
+def cmd_privacy(args, settings) -> None:
+    from spark_jobs.preflight import check_run
+    from spark_jobs.session import get_spark
+
+    check_run(settings)
+    spark = get_spark(f"shoplake privacy {args.action} {args.request_id}", settings)
+    if args.action == "request":
+        from spark_jobs.domain_lock import domains_lock
+        from spark_jobs.privacy.requests import register
+        from spark_jobs.registry import domains
+
+        kind, subject = _subject(args)
+        with domains_lock(settings, domains(), f"register erasure {args.request_id}", wait_seconds=args.wait):
+            register(spark, settings, args.request_id, kind, subject)
+        print(f"request {args.request_id} registered ({kind}); trigger privacy_erasure with "
+              f'{{"request_id": "{args.request_id}"}}')
+        return
+    from spark_jobs.privacy.verify_request import verify_request
+
+    verify_request(spark, settings, args.request_id)
+
+
+def _identifier_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--request-id", required=True)
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user-id", help="the person's user_id (subscriptions, clickstream); - = read from stdin")
+    who.add_argument("--customer-id", help="the person's customer_id (recsys); - = read from stdin")
+    parser.add_argument("--wait", type=float, default=600, metavar="SECONDS",
+                        help="how long to wait for running domain runs to finish (default 600)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shoplake", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +178,15 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--start", type=date.fromisoformat, default=date(2026, 1, 1))
     gen.add_argument("--out", help="landing URI (default: SHOPLAKE_LANDING)")
     gen.set_defaults(func=cmd_generate)
+    erase = sub.add_parser("erase", help="erase one person from every domain, landing and history (GDPR Art. 17)")
+    _identifier_options(erase)
+    erase.set_defaults(func=cmd_erase)
+    privacy = sub.add_parser("privacy", help="register an erasure request, or verify one")
+    actions = privacy.add_subparsers(dest="action", required=True)
+    _identifier_options(actions.add_parser("request", help="register a request for the privacy_erasure DAG"))
+    verify = actions.add_parser("verify", help="search every reachable object for the request's identifier")
+    verify.add_argument("--request-id", required=True)
+    privacy.set_defaults(func=cmd_privacy)
     return parser
 
 

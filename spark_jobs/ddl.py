@@ -100,13 +100,41 @@ def update_properties(spark: SparkSession, table: str, declared: dict[str, str])
 
 
 def add_missing_columns(spark: SparkSession, table: str, sql: str) -> list[str]:
-    """Add the columns a bronze table's DDL declares and the table lacks (a lake created
+    """Add the columns a table's DDL declares and the table lacks (a lake created
     before the column existed); returns their names. Iceberg adds them as null for old rows."""
     present = set(spark.table(table).columns)
     missing = [(name, kind, comment) for name, kind, comment in COLUMN.findall(sql) if name not in present]
     for name, kind, comment in missing:
         spark.sql(f"ALTER TABLE {table} ADD COLUMN {name} {kind} COMMENT '{comment}'")
     return [name for name, _, _ in missing]
+
+
+TEXT_COLUMNS = ("raw", "header")
+COLUMN_NAME = re.compile(r"^\s+(\w+)\s+[A-Za-z]", re.M)
+
+
+def column_names(sql: str) -> list[str]:
+    """The column names of a CREATE TABLE statement (one column per line)."""
+    block = sql[sql.index("(") + 1:sql.upper().index("USING ICEBERG")]
+    return COLUMN_NAME.findall(block)
+
+
+def personal_columns(table: str, columns: list[str]) -> list[str]:
+    """Columns that can hold a person's identifier: the domains' subject-id columns (and
+    any column named like one), raw record text, ``ops.changed_keys.key_value``."""
+    from spark_jobs.registry import domains
+
+    declared = {c for d in domains().values() for c in d.subject_ids.get(table, ())}
+    kinds = {kind for d in domains().values() for kind in d.id_kinds}
+    extra = {"key_value"} if table == "ops.changed_keys" else set()
+    return [c for c in columns if c in declared | kinds | extra or c in TEXT_COLUMNS]
+
+
+def without_statistics(columns: list[str]) -> dict[str, str]:
+    """Iceberg keeps min/max bounds (a 16-character prefix of strings) of every column in
+    its manifests; for personal columns none, so an erased person's value survives in no
+    manifest of a file that never held them and no bound names anyone."""
+    return {f"write.metadata.metrics.column.{c}": "none" for c in columns}
 
 
 def apply_ddl(spark: SparkSession, root: Path = DDL_ROOT) -> list[str]:
@@ -117,11 +145,11 @@ def apply_ddl(spark: SparkSession, root: Path = DDL_ROOT) -> list[str]:
     tables = []
     for table, sql in table_definitions(root).items():
         properties = table_properties(table.split(".")[0], sql)
+        properties |= without_statistics(personal_columns(table, column_names(sql)))
         spark.sql(create_statement(sql, properties))
+        for column in add_missing_columns(spark, table, sql):
+            print(f"ddl: {table}: column {column} added", flush=True)
         stale = update_properties(spark, table, properties)
-        if table.startswith("bronze."):
-            for column in add_missing_columns(spark, table, sql):
-                print(f"ddl: {table}: column {column} added", flush=True)
         if stale:
             print(f"ddl: {table}: properties updated to the DDL file: {stale}", flush=True)
         tables.append(table)

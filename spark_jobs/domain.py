@@ -73,6 +73,11 @@ class Domain:
         """The folder holding the domain's ``sql/gold/<name>/``, ``iceberg_ddl/`` and ``soda/``."""
         return self.root or PROJECT_ROOT
 
+    @property
+    def id_kinds(self) -> frozenset[str]:
+        """The kinds of person identifier the domain holds (its subject-id column names)."""
+        return frozenset(c for columns in self.subject_ids.values() for c in columns)
+
     def source(self, name: str) -> Source:
         return next(s for s in self.sources if s.name == name)
 

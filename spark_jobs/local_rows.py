@@ -14,8 +14,8 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql.types import (BooleanType, DataType, DateType, DecimalType, DoubleType, FloatType, IntegralType,
-                               StringType, StructType, TimestampType)
+from pyspark.sql.types import (ArrayType, BooleanType, DataType, DateType, DecimalType, DoubleType, FloatType,
+                               IntegralType, MapType, StringType, StructType, TimestampType)
 
 from spark_jobs.sql_literals import sql_literal
 
@@ -40,6 +40,13 @@ def typed_literal(value, data_type: DataType) -> str:
         return f"TIMESTAMP{sql_literal(value.isoformat(sep=' '))}"
     if isinstance(data_type, DateType) and isinstance(value, date):
         return sql_literal(value)
+    if isinstance(data_type, ArrayType):
+        items = ", ".join(typed_literal(v, data_type.elementType) for v in value)
+        return f"CAST(array({items}) AS {data_type.simpleString()})"
+    if isinstance(data_type, MapType):
+        pairs = ", ".join(f"{typed_literal(k, data_type.keyType)}, {typed_literal(v, data_type.valueType)}"
+                          for k, v in value.items())
+        return f"CAST(map({pairs}) AS {data_type.simpleString()})"
     raise TypeError(f"no SQL literal for {value!r} as {data_type.simpleString()}")
 
 

@@ -20,10 +20,11 @@ class RunRecord:
     records_read: int
     rows_in_table: int
     started_at: datetime
+    records_suppressed: int = 0     # records of erased subjects bronze dropped
 
     @property
     def reconciled(self) -> bool:
-        return self.records_read == self.rows_in_table
+        return self.records_read == self.rows_in_table + self.records_suppressed
 
 
 def write_run_log(spark: SparkSession, records: list[RunRecord]) -> None:
@@ -31,6 +32,6 @@ def write_run_log(spark: SparkSession, records: list[RunRecord]) -> None:
     run_id = spark.sparkContext.applicationId
     finished = datetime.now(timezone.utc).replace(tzinfo=None)
     rows = [(r.domain, r.stage, r.source, r.ingest_date, run_id, r.files, r.records_read,
-             r.rows_in_table, r.reconciled, r.started_at, finished) for r in records]
+             r.rows_in_table, r.reconciled, r.started_at, finished, r.records_suppressed) for r in records]
     frame = local_frame(spark, rows, spark.table("ops.run_log").schema)
     write_rows(frame, RowWrite("ops.run_log", ("domain", "stage", "source", "ingest_date")))

@@ -67,3 +67,43 @@ def root_exists(settings: Settings, uri: str) -> bool:
         return True
     except (ClientError, BotoCoreError):
         return False
+
+
+def list_files(settings: Settings, uri: str) -> list[str]:
+    """Every file under ``uri`` (recursively), as URIs of the same kind, sorted."""
+    if is_s3(uri):
+        bucket, prefix = _bucket_key(uri.rstrip("/") + "/")
+        pages = s3_client(settings).get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+        return sorted(f"s3://{bucket}/{item['Key']}" for page in pages for item in page.get("Contents", []))
+    root = local_path(uri)
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+    return [p.as_uri() if uri.startswith("file:") else str(p) for p in files]
+
+
+def read_bytes(settings: Settings, uri: str) -> bytes:
+    if is_s3(uri):
+        bucket, key = _bucket_key(uri)
+        return s3_client(settings).get_object(Bucket=bucket, Key=key)["Body"].read()
+    return local_path(uri).read_bytes()
+
+
+def replace_bytes(settings: Settings, uri: str, data: bytes) -> None:
+    """Replace a file's content at once: readers see the old bytes or the new, never a
+    part (an S3 PUT is atomic; locally a hidden temporary file is renamed over it)."""
+    if is_s3(uri):
+        write_bytes(settings, uri, data)
+        return
+    import os
+
+    path = local_path(uri)
+    temporary = path.with_name(f".{path.name}.rewrite")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def delete_file(settings: Settings, uri: str) -> None:
+    if is_s3(uri):
+        bucket, key = _bucket_key(uri)
+        s3_client(settings).delete_object(Bucket=bucket, Key=key)
+    else:
+        local_path(uri).unlink(missing_ok=True)

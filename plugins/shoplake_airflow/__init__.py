@@ -93,3 +93,27 @@ def domain_dag(name: str, doc_md: str | None = None):
         for upstream, downstream in zip(tasks, tasks[1:]):
             upstream >> downstream
     return dag
+
+
+def privacy_dag(doc_md: str | None = None):
+    """``privacy_erasure``: erase the request named in the run conf, then verify it.
+    Triggered only (no schedule); one erasure at a time."""
+    from airflow.sdk import DAG, Param
+
+    request = "{{ params.request_id }}"
+    with DAG(
+        "privacy_erasure",
+        description="Erase one person everywhere (GDPR Art. 17) and prove it",
+        schedule=None,
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULTS,
+        doc_md=doc_md,
+        tags=["privacy"],
+        params={"request_id": Param(type="string", minLength=1,
+                                    description="id of a request registered with shoplake privacy request")},
+    ) as dag:
+        erase = spark_task("privacy.erase", request, task_id="privacy_erase")
+        erase >> spark_task("privacy.verify_request", request, task_id="privacy_verify_request")
+    return dag

@@ -3,7 +3,9 @@
 A record is the subject's when its parsed identifier is the subject; a record whose text
 holds the identifier as a whole JSON string value (or object key) or as a whole CSV
 field counts too: a quarantined line that could not be parsed still names the person.
-Substrings do not count: ``u_12`` is not in ``"u_123"``. Pure Python, used by the landing
+Substrings do not count: ``u_12`` is not in ``"u_123"``. Numeric identifiers (recsys's
+``customer_id``) are not JSON strings; a record names one when its ``customer_id`` field
+holds it, as a number or as text, even in a line too broken to parse. Pure Python, used by the landing
 rewrite, the bronze/quarantine erasure and the verifier alike.
 """
 from __future__ import annotations
@@ -65,3 +67,17 @@ def value_mentions(value, subject: str) -> bool:
     if isinstance(value, (list, tuple)):
         return any(value_mentions(v, subject) for v in value)
     return False
+
+
+def keyed_value(text: str, subject: str, id_kind: str) -> bool:
+    """Whether ``text`` holds ``"<id_kind>": <subject>`` (number or string), parseable or not."""
+    pattern = rf'"{re.escape(id_kind)}"\s*:\s*(?:"{re.escape(subject)}"|{re.escape(subject)}(?![\w.+-]))'
+    return re.search(pattern, text) is not None
+
+
+def names_subject(text: str | None, subject: str, id_kind: str) -> bool:
+    """Whether a landing or bronze record is the subject's: its ``id_kind`` field holds the
+    identifier, or its text mentions it (:func:`mentions`)."""
+    if not text or not subject:
+        return False
+    return mentions(text, subject) or (may_mention(text, subject) and keyed_value(text, subject, id_kind))

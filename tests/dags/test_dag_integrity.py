@@ -54,12 +54,25 @@ def test_every_task_retries(dagbag):
             assert task.retries >= 1, f"{dag.dag_id}.{task.task_id}"
 
 
-def test_daily_dags_catch_up_one_run_at_a_time_and_document_themselves(dagbag):
+def test_every_dag_runs_one_at_a_time_and_documents_itself(dagbag):
     for dag in dagbag.dags.values():
         assert dag.max_active_runs == 1, dag.dag_id
-        assert dag.catchup is True, dag.dag_id
         assert dag.doc_md and dag.doc_md.strip(), dag.dag_id
         assert dag.description, dag.dag_id
+
+
+@pytest.mark.parametrize("domain", sorted(domains()))
+def test_domain_dags_catch_up(dagbag, domain):
+    assert dagbag.dags[f"{domain}_daily"].catchup is True
+
+
+def test_the_erasure_dag_takes_only_a_request_id_and_ends_with_the_verifier(dagbag):
+    dag = dagbag.dags["privacy_erasure"]
+    assert list(dag.params) == ["request_id"]
+    assert [t.task_id for t in dag.leaves] == ["privacy_verify_request"]
+    assert dag.get_task("privacy_verify_request").upstream_task_ids == {"privacy_erase"}
+    for task in dag.tasks:
+        assert task.application_args[-1] == "{{ params.request_id }}"
 
 
 def test_spark_tasks_use_the_spark_default_connection(dagbag):

@@ -1,4 +1,4 @@
-from spark_jobs.privacy.mentions import mentions, value_mentions
+from spark_jobs.privacy.mentions import mentions, names_subject, value_mentions
 
 SUBJECT = "u_12"
 
@@ -32,3 +32,10 @@ def test_nested_values():
     assert value_mentions(b"u_12", SUBJECT)
     assert not value_mentions(["u_1", 12], SUBJECT)
     assert not mentions(None, SUBJECT)
+
+
+def test_a_numeric_customer_id_is_named_by_its_field_only():
+    assert names_subject('{"customer_id": 1001, "item_id": 7}', "1001", "customer_id")
+    assert names_subject('{"customer_id":"1001","ts": }', "1001", "customer_id")
+    assert not names_subject('{"customer_id": 10012, "item_id": 1001}', "1001", "customer_id")
+    assert not names_subject('{"customer_id": 1001.5}', "1001", "customer_id")
