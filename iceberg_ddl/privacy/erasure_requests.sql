@@ -4,8 +4,8 @@
 CREATE TABLE IF NOT EXISTS privacy.erasure_requests (
     request_id      STRING    COMMENT 'the request id the data subject or the DPO gave',
     id_kind         STRING    COMMENT 'user_id (subscriptions, clickstream) or customer_id (recsys)',
-    subject_token   STRING    COMMENT 'the identifier, encrypted with the lake''s privacy key',
-    subject_hash    STRING    COMMENT 'salted SHA-256 of the identifier (spark_jobs/privacy/keys.py) (privacy.suppressed_subjects)',
+    subject_token   STRING    COMMENT 'the identifier, encrypted with the privacy key of the lake',
+    subject_hash    STRING    COMMENT 'salted SHA-256 of the identifier (spark_jobs/privacy/keys.py)',
     requested_at    TIMESTAMP COMMENT 'when the request was registered'
 )
 USING iceberg
