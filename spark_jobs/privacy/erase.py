@@ -135,7 +135,7 @@ def recompute(spark: SparkSession, settings: Settings, dates: dict[str, set[date
     unpublished but does not stop the erasure)."""
     from spark_jobs.jobs import run_domain_range
 
-    for name, days in sorted(dates.items()):
+    for name, days in sorted((name, days) for name, days in dates.items() if days):
         try:
             run_domain_range(spark, settings, name, sorted(days))
         except ShoplakeError as error:
