@@ -6,6 +6,8 @@ through Hadoop file systems instead. ``s3://bucket/key`` goes through boto3 to
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
@@ -67,3 +69,28 @@ def root_exists(settings: Settings, uri: str) -> bool:
         return True
     except (ClientError, BotoCoreError):
         return False
+
+
+def list_files(settings: Settings, uri: str) -> Iterator[str]:
+    """Every file (object) under ``uri``, recursively, as a URI of the same kind; a
+    missing root has none. Markers (``_SUCCESS``, ``.crc``) are files like any other."""
+    if is_s3(uri):
+        bucket, key = _bucket_key(uri)
+        prefix = key.rstrip("/") + "/" if key else ""
+        pages = s3_client(settings).get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+        for page in pages:
+            for item in page.get("Contents", []):
+                yield f"s3://{bucket}/{item['Key']}"
+        return
+    root = local_path(uri)
+    for folder, _, names in os.walk(root):
+        for name in sorted(names):
+            yield str(Path(folder) / name)
+
+
+def read_bytes(settings: Settings, uri: str) -> bytes:
+    """The whole content of one object/file."""
+    if is_s3(uri):
+        bucket, key = _bucket_key(uri)
+        return s3_client(settings).get_object(Bucket=bucket, Key=key)["Body"].read()
+    return local_path(uri).read_bytes()
