@@ -85,9 +85,11 @@ def verify_subject(settings: Settings, subject: str, tables: Iterable[str] | Non
     namespace of the catalog) and under ``landing_roots`` (default: the landing zone)."""
     from spark_jobs.catalog import load_catalog
 
-    catalog, tally = load_catalog(settings), _Tally()
-    for name in all_tables(catalog) if tables is None else tables:
-        search_table(catalog.load_table(name), subject, tally)
+    tally, names = _Tally(), None if tables is None else list(tables)
+    if names != []:
+        catalog = load_catalog(settings)
+        for name in all_tables(catalog) if names is None else names:
+            search_table(catalog.load_table(name), subject, tally)
     for root in [settings.landing] if landing_roots is None else landing_roots:
         search_landing(settings, root, subject, tally)
     verification = tally.result()
