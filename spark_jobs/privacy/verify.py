@@ -14,7 +14,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+
 from spark_jobs.config import Settings
+from spark_jobs.errors import ShoplakeError
 from spark_jobs.privacy.decoded_search import decode_avro, decode_json, document_occurrences
 from spark_jobs.privacy.landing_search import file_occurrences
 from spark_jobs.privacy.matching import raw_mentions
@@ -120,7 +123,12 @@ def search_table(table, subject: str, tally: _Tally) -> None:
         except FileNotFoundError:
             tally.by_kind[MISSING] += 1
             continue
-        wheres, named = search_object(stored, data, subject)
+        try:
+            wheres, named = search_object(stored, data, subject)
+        except (ValueError, EOFError, OSError, pa.ArrowException) as error:
+            # An object the catalog needs but nobody can decode proves nothing either way.
+            raise ShoplakeError(f"cannot read {stored.kind} {stored.uri} ({type(error).__name__}); "
+                                f"repair or restore it, then verify again") from error
         tally.record(stored.uri, stored.kind, wheres)
         pending.extend(named)
 

@@ -111,3 +111,21 @@ def test_the_whole_lake_is_searched_by_default(spark, settings, scratch):
                  for _ in spark.sql(f"SHOW TABLES IN lake.{ns[0]}").collect())
     assert result.by_kind["metadata"] >= tables
     assert any("/verify_scratch/data/" in o.object_uri for o in result.occurrences if o.kind == "data")
+
+
+def test_an_unreadable_manifest_is_an_error_not_a_pass(spark, settings, scratch):
+    from spark_jobs.errors import ShoplakeError
+    from spark_jobs.storage import local_path
+
+    table = scratch()
+    _insert(spark, SUBJECT)
+    manifest = next(o.object_uri for o in _verify(settings, table).occurrences if o.kind == "manifest")
+    path = local_path(manifest.replace("file:", "file://", 1))
+    original = path.read_bytes()
+    path.write_bytes(b"not avro")
+    try:
+        with pytest.raises(ShoplakeError, match="cannot read manifest") as raised:
+            _verify(settings, table)
+        assert SUBJECT not in str(raised.value)
+    finally:
+        path.write_bytes(original)     # so the table can be dropped with its files
