@@ -6,6 +6,8 @@ through Hadoop file systems instead. ``s3://bucket/key`` goes through boto3 to
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
@@ -69,18 +71,27 @@ def root_exists(settings: Settings, uri: str) -> bool:
         return False
 
 
-def list_files(settings: Settings, uri: str) -> list[str]:
-    """Every file under ``uri`` (recursively), as URIs of the same kind, sorted."""
+def list_files(settings: Settings, uri: str) -> Iterator[str]:
+    """Every file (object) under ``uri``, recursively, as a URI of the same kind
+    (``file://`` in, ``file://`` out); a missing root has none. Markers (``_SUCCESS``,
+    ``.crc``) are files like any other."""
     if is_s3(uri):
-        bucket, prefix = _bucket_key(uri.rstrip("/") + "/")
+        bucket, key = _bucket_key(uri)
+        prefix = key.rstrip("/") + "/" if key else ""
         pages = s3_client(settings).get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-        return sorted(f"s3://{bucket}/{item['Key']}" for page in pages for item in page.get("Contents", []))
+        for page in pages:
+            for item in page.get("Contents", []):
+                yield f"s3://{bucket}/{item['Key']}"
+        return
     root = local_path(uri)
-    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
-    return [p.as_uri() if uri.startswith("file:") else str(p) for p in files]
+    for folder, _, names in sorted(os.walk(root)):
+        for name in sorted(names):
+            path = Path(folder) / name
+            yield path.as_uri() if uri.startswith("file:") else str(path)
 
 
 def read_bytes(settings: Settings, uri: str) -> bytes:
+    """The whole content of one object/file."""
     if is_s3(uri):
         bucket, key = _bucket_key(uri)
         return s3_client(settings).get_object(Bucket=bucket, Key=key)["Body"].read()
@@ -93,8 +104,6 @@ def replace_bytes(settings: Settings, uri: str, data: bytes) -> None:
     if is_s3(uri):
         write_bytes(settings, uri, data)
         return
-    import os
-
     path = local_path(uri)
     temporary = path.with_name(f".{path.name}.rewrite")
     temporary.write_bytes(data)
@@ -107,3 +116,4 @@ def delete_file(settings: Settings, uri: str) -> None:
         s3_client(settings).delete_object(Bucket=bucket, Key=key)
     else:
         local_path(uri).unlink(missing_ok=True)
+
