@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from spark_jobs.privacy.matching import safe_name
-from spark_jobs.privacy.mentions import value_mentions
+from spark_jobs.privacy.mentions import names_subject, value_mentions
 
 
 def _is_text(kind: pa.DataType) -> bool:
@@ -49,18 +49,22 @@ def candidates(strings: pa.Array, subject: str) -> pa.Array:
     return pc.indices_nonzero(pc.fill_null(maybe, False))
 
 
-def mentioning_positions(strings: pa.Array, subject: str) -> Iterator[int]:
-    """Positions in ``strings`` whose value names the subject."""
+def mentioning_positions(strings: pa.Array, subject: str, id_kind: str | None = None) -> Iterator[int]:
+    """Positions in ``strings`` whose value names the subject (with ``id_kind``, also as
+    that field of a record's text: ``"customer_id": 1001``)."""
     for position in candidates(strings, subject).to_pylist():
-        if value_mentions(strings[position].as_py(), subject):
+        value = strings[position].as_py()
+        if value_mentions(value, subject) or (
+                id_kind and isinstance(value, str) and names_subject(value, subject, id_kind)):
             yield position
 
 
-def batch_occurrences(batch: pa.RecordBatch, first_row: int, subject: str) -> Iterator[str]:
+def batch_occurrences(batch: pa.RecordBatch, first_row: int, subject: str,
+                      id_kind: str | None = None) -> Iterator[str]:
     """Where in a batch the subject is named: ``column raw, row 17`` (rows counted from
     the start of the file), or ``column tags[], nested`` inside lists and maps."""
     for name, column in zip(batch.schema.names, batch.columns):
         for leaf_path, leaf, aligned in text_leaves(column, name):
             path = safe_name(leaf_path, subject)
-            for position in mentioning_positions(leaf, subject):
+            for position in mentioning_positions(leaf, subject, id_kind):
                 yield f"column {path}, row {first_row + position}" if aligned else f"column {path}, nested"

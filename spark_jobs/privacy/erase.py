@@ -191,7 +191,7 @@ def verifier(settings: Settings) -> Callable[[Request], tuple[int, int]]:
     from spark_jobs.privacy.verify import verify_subject
 
     def verify(request: Request) -> tuple[int, int]:
-        found = verify_subject(settings, request.subject)
+        found = verify_subject(settings, request.subject, id_kind=request.id_kind)
         return found.objects_scanned, found.occurrences_found
     return verify
 

@@ -15,14 +15,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from spark_jobs.privacy.matching import raw_mentions
-from spark_jobs.privacy.mentions import may_mention, mentions
+from spark_jobs.privacy.mentions import may_mention, mentions, names_subject
 from spark_jobs.privacy.parquet_search import parquet_occurrences
 
 GZIP_WINDOW = 16 + zlib.MAX_WBITS   # zlib: expect a gzip header and trailer
 
 
-def line_occurrences(text: str, subject: str) -> Iterator[str]:
-    """``line N`` (1-based) for each line of ``text`` that mentions the subject."""
+def line_occurrences(text: str, subject: str, id_kind: str | None = None) -> Iterator[str]:
+    """``line N`` (1-based) for each line of ``text`` that names the subject (with
+    ``id_kind``, also as that field's value: ``"customer_id": 1001``)."""
     if not may_mention(text, subject):
         return
     lines = pa.array(text.split("\n"), pa.large_string())
@@ -31,7 +32,8 @@ def line_occurrences(text: str, subject: str) -> Iterator[str]:
     else:
         maybe = pc.or_(pc.match_substring(lines, subject), pc.match_substring(lines, "\\"))
     for position in pc.indices_nonzero(maybe).to_pylist():
-        if mentions(lines[position].as_py(), subject):
+        line = lines[position].as_py()
+        if names_subject(line, subject, id_kind) if id_kind else mentions(line, subject):
             yield f"line {position + 1}"
 
 
@@ -51,26 +53,26 @@ def gunzip(data: bytes) -> tuple[bytes, bool]:
         return b"".join(out), False
 
 
-def file_occurrences(name: str, data: bytes, subject: str) -> Iterator[str]:
+def file_occurrences(name: str, data: bytes, subject: str, id_kind: str | None = None) -> Iterator[str]:
     """Where the subject is named in a landing file called ``name`` holding ``data``."""
     if name.lower().endswith(".gz"):
         plain, complete = gunzip(data)
-        yield from file_occurrences(name[:-3], plain, subject)
+        yield from file_occurrences(name[:-3], plain, subject, id_kind)
         if not complete and raw_mentions(data, subject):
             yield "compressed bytes (truncated gzip)"
     elif name.lower().endswith(".parquet"):
-        yield from _parquet_or_raw(data, subject)
+        yield from _parquet_or_raw(data, subject, id_kind)
     else:
-        yield from line_occurrences(data.decode("utf-8", errors="replace"), subject)
+        yield from line_occurrences(data.decode("utf-8", errors="replace"), subject, id_kind)
 
 
-def _parquet_or_raw(data: bytes, subject: str) -> Iterator[str]:
+def _parquet_or_raw(data: bytes, subject: str, id_kind: str | None = None) -> Iterator[str]:
     """A Parquet file's occurrences; a file that is not readable Parquet, searched as
     text lines and raw bytes (a mislabelled NDJSON file still names people)."""
     try:
-        found = list(parquet_occurrences(data, subject))
+        found = list(parquet_occurrences(data, subject, id_kind))
     except (pa.ArrowException, OSError):
-        found = list(line_occurrences(data.decode("utf-8", errors="replace"), subject))
+        found = list(line_occurrences(data.decode("utf-8", errors="replace"), subject, id_kind))
         if not found and raw_mentions(data, subject):
             found = ["raw bytes (not readable as Parquet)"]
     yield from found

@@ -51,8 +51,9 @@ def token_pattern(subject: str) -> re.Pattern[bytes]:
 
 
 def raw_mentions(data: bytes, subject: str) -> bool:
-    """Whether undecoded bytes hold the identifier as a whole token."""
-    return bool(subject) and subject.encode("utf-8") in data and token_pattern(subject).search(data) is not None
+    """Whether undecoded bytes hold the identifier as a whole token. Not for a number:
+    undecoded, ``1001`` is as likely a count or an item (:mod:`numeric_search`)."""
+    return bool(subject) and not subject.strip().lstrip("-").isdigit() and subject.encode("utf-8") in data and token_pattern(subject).search(data) is not None
 
 
 def safe_name(name: str, subject: str) -> str:

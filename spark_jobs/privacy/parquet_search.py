@@ -16,20 +16,28 @@ import pyarrow.parquet as pq
 
 from spark_jobs.privacy.arrow_search import batch_occurrences
 from spark_jobs.privacy.matching import bound_mentions, raw_mentions, safe_name
+from spark_jobs.privacy.numeric_search import column_occurrences, numeric_value
+from spark_jobs.privacy.numeric_search import statistics_occurrences as numeric_statistics
 
 BATCH_ROWS = 65_536
 
 
-def parquet_occurrences(data: bytes, subject: str) -> Iterator[str]:
-    """Where the subject is named in the Parquet file whose bytes are ``data``."""
+def parquet_occurrences(data: bytes, subject: str, id_kind: str | None = None) -> Iterator[str]:
+    """Where the subject is named in the Parquet file whose bytes are ``data`` (with
+    ``id_kind``, a numeric subject also in that integer column)."""
     parquet = pq.ParquetFile(pa.BufferReader(data))
+    number = numeric_value(subject) if id_kind else None
     in_statistics = list(statistics_occurrences(parquet.metadata, subject))
+    if number is not None:
+        in_statistics += list(numeric_statistics(parquet.metadata, id_kind, number))
     yield from in_statistics
     if not in_statistics and raw_mentions(data[_end_of_column_chunks(parquet.metadata):], subject):
         yield "page index or footer (raw bytes)"
     first_row = 0
     for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
-        yield from batch_occurrences(batch, first_row, subject)
+        yield from batch_occurrences(batch, first_row, subject, id_kind)
+        if number is not None:
+            yield from column_occurrences(batch, first_row, id_kind, number)
         first_row += batch.num_rows
 
 

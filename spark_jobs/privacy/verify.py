@@ -21,6 +21,7 @@ from spark_jobs.errors import ShoplakeError
 from spark_jobs.privacy.decoded_search import decode_avro, decode_json, document_occurrences
 from spark_jobs.privacy.landing_search import file_occurrences
 from spark_jobs.privacy.matching import raw_mentions
+from spark_jobs.privacy.numeric_search import bound_occurrences, id_field_ids, numeric_value
 from spark_jobs.privacy.parquet_search import parquet_occurrences
 from spark_jobs.privacy.reachable import (StoredObject, metadata_files, named_by_manifest, named_by_manifest_list,
                                           named_by_metadata)
@@ -83,18 +84,20 @@ class _Tally:
 
 
 def verify_subject(settings: Settings, subject: str, tables: Iterable[str] | None = None,
-                   landing_roots: Iterable[str] | None = None) -> Verification:
+                   landing_roots: Iterable[str] | None = None, id_kind: str | None = None) -> Verification:
     """Search every object reachable from ``tables`` (default: every table of every
-    namespace of the catalog) and under ``landing_roots`` (default: the landing zone)."""
+    namespace of the catalog) and under ``landing_roots`` (default: the landing zone).
+    ``id_kind`` (``user_id``, ``customer_id``): also where that field holds the subject —
+    the only place a numeric identifier is searched (:mod:`numeric_search`)."""
     from spark_jobs.catalog import load_catalog
 
     tally, names = _Tally(), None if tables is None else list(tables)
     if names != []:
         catalog = load_catalog(settings)
         for name in all_tables(catalog) if names is None else names:
-            search_table(catalog.load_table(name), subject, tally)
+            search_table(catalog.load_table(name), subject, tally, id_kind)
     for root in [settings.landing] if landing_roots is None else landing_roots:
-        search_landing(settings, root, subject, tally)
+        search_landing(settings, root, subject, tally, id_kind)
     verification = tally.result()
     log.info("verifier: %s", verification.describe())
     return verification
@@ -110,8 +113,10 @@ def all_tables(catalog) -> list[str]:
     return sorted(names)
 
 
-def search_table(table, subject: str, tally: _Tally) -> None:
+def search_table(table, subject: str, tally: _Tally, id_kind: str | None = None) -> None:
     """Read every object of ``table`` the catalog can reach, following what each names."""
+    number = numeric_value(subject) if id_kind else None
+    numeric = (id_field_ids(table, id_kind), number) if number is not None else None
     pending = list(reversed(metadata_files(table)))
     while pending:
         stored = pending.pop()
@@ -124,7 +129,7 @@ def search_table(table, subject: str, tally: _Tally) -> None:
             tally.by_kind[MISSING] += 1
             continue
         try:
-            wheres, named = search_object(stored, data, subject)
+            wheres, named = search_object(stored, data, subject, id_kind, numeric)
         except (ValueError, EOFError, OSError, pa.ArrowException) as error:
             # An object the catalog needs but nobody can decode proves nothing either way.
             raise ShoplakeError(f"cannot read {stored.kind} {stored.uri} ({type(error).__name__}); "
@@ -133,22 +138,27 @@ def search_table(table, subject: str, tally: _Tally) -> None:
         pending.extend(named)
 
 
-def search_object(stored: StoredObject, data: bytes, subject: str) -> tuple[list[str], list[StoredObject]]:
-    """Where one table object names the subject, and the objects it names in turn."""
+def search_object(stored: StoredObject, data: bytes, subject: str, id_kind: str | None = None,
+                  numeric: tuple[set[int], int] | None = None) -> tuple[list[str], list[StoredObject]]:
+    """Where one table object names the subject, and the objects it names in turn
+    (``numeric``: the identifier columns' field ids and the subject as a number)."""
     if stored.fmt == "json":
         document = decode_json(data)
         return list(document_occurrences(document, subject)), list(named_by_metadata(document))
     if stored.fmt == "avro":
         decoded = decode_avro(stored.uri, data)
         named = {"manifest_list": named_by_manifest_list, "manifest": named_by_manifest}.get(stored.kind)
-        return list(document_occurrences(decoded, subject)), list(named(decoded)) if named else []
+        wheres = list(document_occurrences(decoded, subject))
+        if numeric is not None and stored.kind == "manifest":
+            wheres += list(bound_occurrences(decoded, *numeric))
+        return wheres, list(named(decoded)) if named else []
     if stored.fmt == "parquet":
-        return list(parquet_occurrences(data, subject)), []
+        return list(parquet_occurrences(data, subject, id_kind)), []
     return (["raw bytes"] if raw_mentions(data, subject) else []), []
 
 
-def search_landing(settings: Settings, root: str, subject: str, tally: _Tally) -> None:
+def search_landing(settings: Settings, root: str, subject: str, tally: _Tally, id_kind: str | None = None) -> None:
     """Read every file under a landing root, each by its name's format."""
     for uri in list_files(settings, root):
         if tally.first_time(uri):
-            tally.record(uri, "landing", file_occurrences(uri, read_bytes(settings, uri), subject))
+            tally.record(uri, "landing", file_occurrences(uri, read_bytes(settings, uri), subject, id_kind))

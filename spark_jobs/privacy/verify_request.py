@@ -38,7 +38,7 @@ def verify_request(spark: SparkSession, settings: Settings, request_id: str):
     from spark_jobs.privacy.verify import verify_subject
 
     request = lookup(spark, settings, request_id)
-    found = verify_subject(settings, request.subject)
+    found = verify_subject(settings, request.subject, id_kind=request.id_kind)
     record(spark, request_id, found.objects_scanned, found.occurrences_found)
     print(f"verify {request_id}: {found.describe()}", flush=True)
     if found.occurrences_found:

@@ -104,8 +104,8 @@ def test_erasure_equals_a_run_without_the_subjects(spark, settings, tmp_path, ca
         assert report.occurrences_found == 0 and report.objects_scanned > 100, report.describe()
         assert report.landing_records_removed > 0 and report.days_recomputed > 0, report.describe()
     erased = lake_contents(spark)
-    for subject in (user, customer):
-        found = verify_subject(lake, subject)
+    for subject, kind in ((user, "user_id"), (customer, "customer_id")):
+        found = verify_subject(lake, subject, id_kind=kind)
         assert found.occurrences_found == 0, found.describe()
     assert user not in capsys.readouterr().out
 
@@ -121,7 +121,7 @@ def test_erasure_equals_a_run_without_the_subjects(spark, settings, tmp_path, ca
     shutil.copyfile(original / redelivered, landing / redelivered)
     day = date.fromisoformat(redelivered.split("ingest_date=")[1][:10])
     run_domain_day(spark, lake, "subscriptions", day)
-    assert verify_subject(lake, user, landing_roots=[]).occurrences_found == 0, "a re-delivered file brought the user back"
+    assert verify_subject(lake, user, landing_roots=[], id_kind="user_id").occurrences_found == 0, "a re-delivered file brought the user back"
     log = spark.sql(f"SELECT sum(records_suppressed) AS n, bool_and(reconciled) AS ok FROM ops.run_log "
                     f"WHERE domain = 'subscriptions' AND stage = 'bronze' AND ingest_date = DATE'{day}'").first()
     assert log.n > 0 and log.ok, log

@@ -129,3 +129,21 @@ def test_an_unreadable_manifest_is_an_error_not_a_pass(spark, settings, scratch)
         assert SUBJECT not in str(raised.value)
     finally:
         path.write_bytes(original)     # so the table can be dropped with its files
+
+
+def test_a_numeric_identifier_is_found_only_in_its_own_column(spark, settings):
+    """customer 1001 is found in customer_id (values, footer statistics, manifest bounds),
+    never as item 1001 or as a bare number elsewhere."""
+    table = "ops.verify_numeric"
+    spark.sql(f"CREATE TABLE lake.{table} (customer_id BIGINT, item_id INT, raw STRING) USING iceberg")
+    try:
+        spark.sql(f"""INSERT INTO lake.{table} VALUES (1001, 7, '{{"customer_id": 1001}}'),
+                      (1002, 1001, '{{"customer_id": 1002, "item_id": 1001}}')""")
+        found = verify_subject(settings, "1001", tables=[table], landing_roots=[], id_kind="customer_id")
+        places = {o.where for o in found.occurrences}
+        assert "column customer_id, row 0" in places and "column raw, row 0" in places
+        assert any(p.endswith("lower_bounds[1]") for p in places)
+        assert not any("row 1" in p for p in places), places
+        assert verify_subject(settings, "1001", tables=[table], landing_roots=[]).occurrences_found == 0
+    finally:
+        spark.sql(f"DROP TABLE IF EXISTS lake.{table} PURGE")
