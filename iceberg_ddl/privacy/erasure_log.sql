@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS privacy.erasure_log (
     finished_at         TIMESTAMP,
     domains             ARRAY<STRING>       COMMENT 'domains whose tables and landing were searched',
     rows_removed        MAP<STRING, BIGINT> COMMENT 'table -> rows of the subject deleted (before recomputation)',
-    landing_files_rewritten INT             COMMENT 'landing files rewritten without the subject''s records',
+    landing_files_rewritten INT             COMMENT 'landing files rewritten without the records of the subject',
     landing_files_removed   INT             COMMENT 'landing files that held nothing else, removed',
     landing_records_removed BIGINT,
     days_recomputed     INT                 COMMENT 'ingest dates re-run so aggregates equal a run without the subject',

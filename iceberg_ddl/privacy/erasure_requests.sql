@@ -4,7 +4,7 @@
 CREATE TABLE IF NOT EXISTS privacy.erasure_requests (
     request_id      STRING    COMMENT 'the request id the data subject or the DPO gave',
     id_kind         STRING    COMMENT 'user_id (subscriptions, clickstream) or customer_id (recsys)',
-    subject_token   STRING    COMMENT 'the identifier, encrypted with the lake''s privacy key',
+    subject_token   STRING    COMMENT 'the identifier, encrypted with the privacy key of the lake',
     subject_hash    STRING    COMMENT 'salted HMAC-SHA256 of id_kind and identifier (privacy.suppressed_subjects)',
     requested_at    TIMESTAMP COMMENT 'when the request was registered'
 )
