@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -19,7 +19,8 @@ import pytest
 from lake_support import reset_lake, table_rows
 
 from spark_jobs.domain_lock import DomainLocked, domain_lock
-from spark_jobs.maintenance import RETAIN_LAST, TableReport, maintain, maintain_table
+from spark_jobs.maintenance import (RETAIN_LAST, TableReport, expire_snapshots, maintain, maintain_table,
+                                    retention_cutoff)
 from spark_jobs.quality.wap import (AUDIT, audit_snapshot_id, fast_forward, mark_scanned, reset_audit,
                                     scanned_snapshot_id, writing_to_audit)
 from spark_jobs.table_figures import load_table, table_figures
@@ -158,13 +159,14 @@ def test_a_seven_day_retention_keeps_every_state_of_the_window(lake, settings):
     assert len(snapshots) == 3
     # A window that starts between the 2nd and 3rd commits: the 2nd was current at its start.
     window_start = snapshots[1]["committed_at"] + (snapshots[2]["committed_at"] - snapshots[1]["committed_at"]) / 2
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
     as_of_start = table_rows(spark.sql(f"SELECT * FROM {OLD_BRONZE} TIMESTAMP AS OF '{window_start}'"))
 
-    report = maintain_table(spark, OLD_BRONZE, retention=now - window_start)
+    cutoff = retention_cutoff(spark, OLD_BRONZE, window_start)
+    expired = expire_snapshots(spark, OLD_BRONZE, cutoff, RETAIN_LAST)
 
     kept = [row["snapshot_id"] for row in spark.sql(f"SELECT snapshot_id FROM {OLD_BRONZE}.snapshots").collect()]
-    assert report.snapshots_expired == 1 and snapshots[0]["snapshot_id"] not in kept, kept
+    assert cutoff == snapshots[1]["committed_at"].replace(tzinfo=timezone.utc), (cutoff, snapshots)
+    assert expired == 1 and sorted(kept) == sorted(s["snapshot_id"] for s in snapshots[1:]), kept
     assert table_rows(spark.sql(f"SELECT * FROM {OLD_BRONZE} TIMESTAMP AS OF '{window_start}'")) == as_of_start
     assert len(table_rows(spark.sql(f"SELECT * FROM {OLD_BRONZE} VERSION AS OF {snapshots[1]['snapshot_id']}"))) == 6
 
