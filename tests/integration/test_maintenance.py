@@ -181,3 +181,38 @@ def test_maintenance_waits_for_no_domain_run_it_would_race(lake, settings):
         with pytest.raises(DomainLocked, match="another run of recsys holds the lock"):
             maintain(spark, settings, NO_RETENTION, [BRONZE])
     assert table_figures(spark, BRONZE) == before
+
+
+@pytest.mark.slow
+def test_maintenance_of_every_table_after_a_subscriptions_world(spark, settings, tmp_path):
+    """Every table of every namespace, after days run in order and a re-run (MERGEs with
+    deletes, gold published through audit/scanned): twice with no retention."""
+    from worlds import subscriptions as world
+
+    from spark_jobs.jobs import run_domain_day
+    from spark_jobs.maintenance import all_tables, total_line
+
+    reset_lake(spark)
+    start = date(2026, 2, 2)
+    world.write_world(tmp_path, start, 3, 2024)
+    lake = settings.with_overrides(landing=str(tmp_path))
+    for index in (0, 1, 2, 0):
+        run_domain_day(spark, lake, "subscriptions", start + timedelta(days=index))
+    tables = all_tables(spark)
+    rows = {t: table_rows(spark.table(t)) for t in tables}
+
+    started = time.monotonic()
+    first = maintain(spark, settings, NO_RETENTION)
+    print("\n" + "\n".join(r.line() for r in first) + "\n" + total_line(first, time.monotonic() - started))
+    second = maintain(spark, settings, NO_RETENTION)
+
+    assert [r.table for r in first] == tables
+    assert sum(r.snapshots_expired for r in first) > 0 and any(r.compaction.skipped is None for r in first)
+    for report in second:
+        table = report.table
+        assert table_rows(spark.table(table)) == rows[table], f"{table}: rows changed"
+        assert report.after.snapshots <= snapshot_bound(spark, table), (report, refs(spark, table))
+        assert report.before == report.after, report
+        assert report.snapshots_expired == 0 and report.orphans_removed == 0, report
+    # The next day publishes on the compacted gold.
+    run_domain_day(spark, lake, "subscriptions", start + timedelta(days=2))
