@@ -171,7 +171,8 @@ def remove_orphan_files(spark: SparkSession, table: str, older_than: datetime) -
 
     The Actions API, because the ``remove_orphan_files`` procedure refuses ages under 24 h
     (an erasure removes the files of expired snapshots at once). Files are listed through
-    the table's own FileIO (S3FileIO on S3), with the catalog's credentials."""
+    the table's own FileIO (S3FileIO on S3), with the catalog's credentials; Iceberg lists
+    ``<location>/``, so ``silver.subscriptions`` never sees ``silver.subscriptions_versions``."""
     jvm = spark.sparkContext._jvm
     iceberg = load_table(spark, table)
     older_than_ms = int(as_utc(older_than).timestamp() * 1000)
