@@ -6,6 +6,9 @@
                                                     daily run(s), one Spark application,
                                                     holding the domain's lock
     shoplake sql "<query>" [--format F] [--out P]   query the lake (read-only; --write for maintenance)
+    shoplake maintain [--retention-days N] [--table T ...] [--wait S]
+                                                    compact, expire snapshots, remove orphan
+                                                    files, holding every domain's lock
     shoplake generate <domain> --days N --seed S --out URI
     shoplake erase --request-id R --user-id X | --customer-id X
                                                     erase a person everywhere, with proof
@@ -73,6 +76,28 @@ def cmd_run(args, settings) -> None:
     with domain_lock(settings, args.domain, purpose, wait_seconds=args.wait):
         spark = get_spark(purpose, settings)
         run_domain_range(spark, settings, args.domain, days)
+
+
+def cmd_maintain(args, settings) -> None:
+    import time
+
+    from spark_jobs.jobs import java_errors_as_one_line
+    from spark_jobs.maintenance import maintain_tables, maintenance_lock, print_report, total_line
+    from spark_jobs.preflight import check_catalog
+    from spark_jobs.session import get_spark
+
+    days = settings.snapshot_retention_days if args.retention_days is None else args.retention_days
+    if days < 0:
+        raise ShoplakeError(f"--retention-days must not be negative (got {days})")
+    check_catalog(settings)
+    purpose = f"shoplake maintain, retention {days} days"
+    # Taken before Spark starts: maintenance that may not run does not start a JVM.
+    with maintenance_lock(settings, purpose, wait_seconds=args.wait):
+        spark = get_spark(purpose, settings)
+        started = time.monotonic()
+        with java_errors_as_one_line("maintain"):
+            reports = maintain_tables(spark, timedelta(days=days), args.table or None, report=print_report)
+    print(total_line(reports, time.monotonic() - started))
 
 
 def cmd_sql(args, settings) -> None:
@@ -164,6 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                      help="when another run holds the domain's lock, wait up to this long (default: fail at once)")
     run.set_defaults(func=cmd_run)
+    maintain = sub.add_parser("maintain", help="compact tables, expire old snapshots, remove orphan files")
+    maintain.add_argument("--retention-days", type=int, metavar="N",
+                          help="expire snapshots older than N days (default: SHOPLAKE_SNAPSHOT_RETENTION_DAYS, 7)")
+    maintain.add_argument("--table", action="append", metavar="T",
+                          help="only this table (namespace.table); repeat for several (default: every table)")
+    maintain.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                          help="when a domain run holds its lock, wait up to this long (default: fail at once)")
+    maintain.set_defaults(func=cmd_maintain)
     sql = sub.add_parser("sql", help="run a read-only Spark SQL query against the lake")
     sql.add_argument("query")
     sql.add_argument("--write", action="store_true",

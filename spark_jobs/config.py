@@ -37,6 +37,9 @@ class Settings:
     spark_driver_memory: str        # SHOPLAKE_SPARK_DRIVER_MEMORY
     shuffle_partitions: int         # SHOPLAKE_SHUFFLE_PARTITIONS
     cache_dir: Path                 # SHOPLAKE_CACHE: jars and the MinIO binary
+    # SHOPLAKE_SNAPSHOT_RETENTION_DAYS: maintenance keeps every state of the last N days
+    # readable by time travel and expires older snapshots (spark_jobs/maintenance.py).
+    snapshot_retention_days: int = 7
     extra: dict = field(default_factory=dict)
 
     @property
@@ -90,6 +93,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         spark_driver_memory=env.get("SHOPLAKE_SPARK_DRIVER_MEMORY", "4g"),
         shuffle_partitions=int(env.get("SHOPLAKE_SHUFFLE_PARTITIONS", "8")),
         cache_dir=Path(env.get("SHOPLAKE_CACHE", Path.home() / ".cache" / "shoplake")),
+        snapshot_retention_days=int(env.get("SHOPLAKE_SNAPSHOT_RETENTION_DAYS", "7")),
     )
 
 

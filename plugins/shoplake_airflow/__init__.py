@@ -5,7 +5,8 @@
 connection, with the launch settings of :func:`spark_jobs.session.launch_conf`.
 Secrets never go on the command line (Airflow logs it): the job reads them from SHOPLAKE_*
 variables or .local/minio.env and applies them to the running session.
-``domain_dag("recsys", doc_md=__doc__)`` is a domain's whole daily DAG, from its declaration.
+``domain_dag("recsys", doc_md=__doc__)`` is a domain's whole daily DAG, from its declaration;
+``maintenance_dag(doc_md=__doc__)`` the daily table maintenance.
 """
 from __future__ import annotations
 
@@ -92,6 +93,31 @@ def domain_dag(name: str, doc_md: str | None = None):
         tasks = [spark_task(job, *args, date=FIRST, to=LAST) for job, *args in declared.jobs]
         for upstream, downstream in zip(tasks, tasks[1:]):
             upstream >> downstream
+    return dag
+
+
+# After the domains' midnight runs: maintenance waits for their locks, so it should
+# rarely find one held.
+MAINTENANCE_SCHEDULE = "0 3 * * *"
+
+
+def maintenance_dag(doc_md: str | None = None):
+    """``maintenance_daily``: one Spark task, ``spark_jobs/submit.py maintenance``, once a day.
+    It maintains the tables as they are, so a missed day is not caught up (``catchup=False``)."""
+    from airflow.sdk import DAG
+
+    with DAG(
+        "maintenance_daily",
+        description="compact every table, expire snapshots past the retention, remove orphan files",
+        schedule=MAINTENANCE_SCHEDULE,
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULTS,
+        doc_md=doc_md,
+        tags=["maintenance"],
+    ) as dag:
+        spark_task("maintenance")
     return dag
 
 
