@@ -2,10 +2,12 @@
 
 After the subject's rows are deleted (position deletes, merge-on-read), the data files
 still hold them. Here every data file carrying a delete is rewritten without its deleted
-rows; the ``audit`` branch is pointed at ``main`` (a gold run resets it there anyway) and
-tags are dropped (the ``scanned`` tag only allows a publication the erasure's own run has
-made); every snapshot but the current one is expired, which deletes the old files; and
-files no snapshot references are removed. Time travel on the table restarts at the
+rows and the manifests rewritten (they keep a replaced file's entry, bounds included).
+A gold table's ``audit`` branch and ``scanned`` tag that were at ``main`` move with it
+(same rows, as after a compaction); an unpublished ``audit`` is reset to ``main`` (a gold
+run does that anyway) and every other tag is dropped. Then every snapshot but the
+current one is expired, which deletes the old files, and files no snapshot references
+are removed. Time travel on the table restarts at the
 erasure: an erasure does not wait for the retention period (docs/privacy.md).
 """
 from __future__ import annotations
@@ -17,8 +19,10 @@ from pyspark.sql import SparkSession
 
 from spark_jobs.config import CATALOG_NAME
 from spark_jobs.errors import ShoplakeError
-from spark_jobs.maintenance import expire_snapshots, remove_orphan_files
-from spark_jobs.quality.wap import AUDIT, _iceberg_table, reset_audit
+from spark_jobs.maintenance import (expire_snapshots, follow_main, remove_orphan_files, unpublished_refs,
+                                    writing_to_main)
+from spark_jobs.quality.wap import AUDIT, SCANNED, reset_audit
+from spark_jobs.table_figures import load_table
 
 # Only files with a delete are rewritten: none is too small or too large on its own.
 REWRITE_DELETED_ROWS = {"delete-file-threshold": "1", "min-file-size-bytes": "0",
@@ -34,8 +38,7 @@ class Purged:
 
 def refs(spark: SparkSession, table: str) -> dict[str, str]:
     """ref name → BRANCH or TAG."""
-    iceberg = _iceberg_table(spark, table)
-    iceberg.refresh()
+    iceberg = load_table(spark, table)
     return {name: ("BRANCH" if ref.isBranch() else "TAG") for name, ref in dict(iceberg.refs()).items()}
 
 
@@ -59,12 +62,21 @@ def rewrite_deleted_rows(spark: SparkSession, table: str) -> int:
 
 def purge_history(spark: SparkSession, table: str) -> Purged:
     """Leave ``table`` with one snapshot, whose files hold no deleted row."""
-    rewritten = rewrite_deleted_rows(spark, table)
+    iceberg = load_table(spark, table)
+    unpublished = unpublished_refs(iceberg)
+    on_main = [name for name in (AUDIT, SCANNED) if iceberg.refs().get(name) is not None and name not in unpublished]
+    with writing_to_main(spark):
+        rewritten = rewrite_deleted_rows(spark, table)
+        if rewritten:
+            # The rewrite's manifests keep the replaced files as DELETED entries, with their
+            # column bounds; rewritten manifests hold live entries only.
+            spark.sql(f"CALL {CATALOG_NAME}.system.rewrite_manifests('{table}')")
+    follow_main(spark, table, on_main)
+    if AUDIT in unpublished:
+        reset_audit(spark, [table])
     for name, kind in refs(spark, table).items():
-        if kind == "TAG":
+        if kind == "TAG" and name not in on_main:
             spark.sql(f"ALTER TABLE {table} DROP TAG IF EXISTS `{name}`")
-        elif name == AUDIT:
-            reset_audit(spark, [table])
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     expired = expire_snapshots(spark, table, older_than=now, retain_last=1)
     orphans = remove_orphan_files(spark, table, older_than=now)

@@ -65,8 +65,10 @@ def statistics_occurrences(metadata, id_kind: str, value: int) -> Iterator[str]:
         row_group = metadata.row_group(group)
         for index in range(row_group.num_columns):
             column = row_group.column(index)
+            if column.path_in_schema != id_kind or column.physical_type not in ("INT32", "INT64"):
+                continue
             statistics = column.statistics
-            if column.path_in_schema != id_kind or statistics is None or not statistics.has_min_max:
+            if statistics is None or not statistics.has_min_max:
                 continue
             for name, bound in (("min", statistics.min), ("max", statistics.max)):
                 if bound == value:

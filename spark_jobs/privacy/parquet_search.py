@@ -20,6 +20,7 @@ from spark_jobs.privacy.numeric_search import column_occurrences, numeric_value
 from spark_jobs.privacy.numeric_search import statistics_occurrences as numeric_statistics
 
 BATCH_ROWS = 65_536
+TEXT_TYPES = ("BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY")
 
 
 def parquet_occurrences(data: bytes, subject: str, id_kind: str | None = None) -> Iterator[str]:
@@ -47,10 +48,18 @@ def statistics_occurrences(metadata: pq.FileMetaData, subject: str) -> Iterator[
         row_group = metadata.row_group(group)
         for index in range(row_group.num_columns):
             column = row_group.column(index)
+            # Only byte arrays can hold text; pyarrow cannot even decode some other
+            # statistics (a decimal's, for one).
+            if column.physical_type not in TEXT_TYPES:
+                continue
             statistics = column.statistics
             if statistics is None or not statistics.has_min_max:
                 continue
-            for name, value in (("min", statistics.min), ("max", statistics.max)):
+            try:
+                bounds = (("min", statistics.min), ("max", statistics.max))
+            except pa.ArrowNotImplementedError:     # a decimal stored as fixed-length bytes
+                continue
+            for name, value in bounds:
                 if isinstance(value, (str, bytes)) and bound_mentions(value, subject):
                     yield f"row group {group}, {name} of {safe_name(column.path_in_schema, subject)}"
 
