@@ -145,7 +145,7 @@ def recompute(spark: SparkSession, settings: Settings, dates: dict[str, set[date
 
 def write_log(spark: SparkSession, report: ErasureReport) -> None:
     frame = local_frame(spark, [report.row()], spark.table(ERASURE_LOG).schema)
-    write_rows(frame, RowWrite(ERASURE_LOG, ("request_id",)))
+    write_rows(frame, RowWrite(ERASURE_LOG, ("request_id",), update_all=True))   # a map cannot be compared
 
 
 def erase(spark: SparkSession, settings: Settings, request: Request,

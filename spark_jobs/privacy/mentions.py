@@ -3,9 +3,11 @@
 A record is the subject's when its parsed identifier is the subject; a record whose text
 holds the identifier as a whole JSON string value (or object key) or as a whole CSV
 field counts too: a quarantined line that could not be parsed still names the person.
-Substrings do not count: ``u_12`` is not in ``"u_123"``. Numeric identifiers (recsys's
+Values are compared as silver parses them, trimmed of surrounding whitespace
+(``"  u_12 "`` is ``u_12``). Substrings do not count: ``u_12`` is not in ``"u_123"``. Numeric identifiers (recsys's
 ``customer_id``) are not JSON strings; a record names one when its ``customer_id`` field
-holds it, as a number or as text, even in a line too broken to parse. Pure Python, used by the landing
+holds it, as a number or as text (``1001``, ``"+001001"``), even in a line too broken to
+parse. Pure Python, used by the landing
 rewrite, the bronze/quarantine erasure and the verifier alike.
 """
 from __future__ import annotations
@@ -47,7 +49,7 @@ def mentions(text: str | None, subject: str) -> bool:
     """Whether ``text`` holds ``subject`` as a whole JSON string value or key, or CSV field."""
     if not text or not subject or not may_mention(text, subject):
         return False
-    return any(value == subject for value in json_strings(text)) or any(f == subject for f in csv_fields(text))
+    return any(value.strip() == subject for value in json_strings(text)) or any(f == subject for f in csv_fields(text))
 
 
 def value_mentions(value, subject: str) -> bool:
@@ -61,7 +63,7 @@ def value_mentions(value, subject: str) -> bool:
         except UnicodeDecodeError:
             return subject.encode() in value
     if isinstance(value, str):
-        return value == subject or mentions(value, subject)
+        return value.strip() == subject or mentions(value, subject)
     if isinstance(value, dict):
         return any(value_mentions(k, subject) or value_mentions(v, subject) for k, v in value.items())
     if isinstance(value, (list, tuple)):
@@ -69,10 +71,17 @@ def value_mentions(value, subject: str) -> bool:
     return False
 
 
+INTEGER = re.compile(r"[+-]?\d+")
+
+
 def keyed_value(text: str, subject: str, id_kind: str) -> bool:
-    """Whether ``text`` holds ``"<id_kind>": <subject>`` (number or string), parseable or not."""
-    pattern = rf'"{re.escape(id_kind)}"\s*:\s*(?:"{re.escape(subject)}"|{re.escape(subject)}(?![\w.+-]))'
-    return re.search(pattern, text) is not None
+    """Whether ``text`` holds ``"<id_kind>": <subject>`` (number or string, trimmed; a
+    numeric identifier in any integer spelling), parseable or not."""
+    key = rf'"{re.escape(id_kind)}"\s*:\s*'
+    if INTEGER.fullmatch(subject):
+        values = re.findall(key + r'"?\s*([+-]?\d+)\s*"?(?![\w.eE])', text)
+        return any(int(value) == int(subject) for value in values)
+    return re.search(key + rf'"\s*{re.escape(subject)}\s*"', text) is not None
 
 
 def names_subject(text: str | None, subject: str, id_kind: str) -> bool:

@@ -6,6 +6,7 @@ log carry the id, the identifier stays encrypted in ``privacy.erasure_requests``
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -45,6 +46,8 @@ def register(spark: SparkSession, settings: Settings, request_id: str, id_kind: 
     if id_kind not in ID_KINDS:
         raise ShoplakeError(f"unknown id kind {id_kind!r}; one of {', '.join(ID_KINDS)}")
     subject = subject.strip()
+    if re.fullmatch(r"[+-]?\d+", subject):     # silver reads numeric ids as integers
+        subject = str(int(subject))
     if not subject or not request_id.strip():
         raise ShoplakeError("an erasure request needs a request id and a non-empty identifier")
     keys = privacy_keys(settings)

@@ -19,12 +19,19 @@ from spark_jobs.privacy.requests import suppressed_hashes
 JSON_STRING_CONTENT = r'"((?:[^"\\]|\\.)*)"'
 
 
+def as_identifier(value: Column) -> Column:
+    """A value as silver reads an identifier: trimmed; an integer in its plain spelling."""
+    trimmed = F.trim(value)
+    return F.when(trimmed.rlike(r"^[+-]?\d{1,18}$"), trimmed.cast("bigint").cast("string")).otherwise(trimmed)
+
+
 def tokens(raw: Column, id_kinds: frozenset[str]) -> Column:
     """Every value of a record that could be a person's identifier, as text."""
     parsed = [F.get_json_object(raw, f"$.{kind}") for kind in sorted(id_kinds)]
     literals = F.regexp_extract_all(raw, F.lit(JSON_STRING_CONTENT), 1)
     fields = F.transform(F.split(raw, ","), lambda f: F.btrim(F.btrim(f, F.lit(" \t\r")), F.lit('"')))
-    return F.array_distinct(F.filter(F.concat(F.array(*parsed), literals, fields), lambda t: t.isNotNull()))
+    every = F.concat(F.array(*parsed), literals, fields)
+    return F.array_distinct(F.filter(F.transform(every, as_identifier), lambda t: t.isNotNull()))
 
 
 def names_suppressed(raw: Column, id_kinds: frozenset[str], salt: str, hashes: set[str]) -> Column:

@@ -30,7 +30,7 @@ def record(spark: SparkSession, request_id: str, objects_scanned: int, occurrenc
     row |= {"objects_scanned": objects_scanned, "occurrences_found": occurrences, "verified": occurrences == 0,
             "finished_at": row.get("finished_at") or utc_now()}
     frame = local_frame(spark, [tuple(row.get(f.name) for f in schema.fields)], schema)
-    write_rows(frame, RowWrite(ERASURE_LOG, ("request_id",)))
+    write_rows(frame, RowWrite(ERASURE_LOG, ("request_id",), update_all=True))   # a map cannot be compared
 
 
 def verify_request(spark: SparkSession, settings: Settings, request_id: str):

@@ -22,14 +22,22 @@ RUN_COLUMNS = {"loaded_at", "quarantined_at", "computed_at", "run_id", "started_
 NOT_DATA = {"ops.run_log", "ops.changed_keys"}
 
 
+def _same_id(value, subject: str) -> bool:
+    """The spec's parsing: strings trimmed; a numeric id in any integer spelling."""
+    text = str(value).strip()
+    if subject.isdigit() and re.fullmatch(r"[+-]?\d+", text):
+        return int(text) == int(subject)
+    return text == subject
+
+
 def _strings(node, id_kind: str, subject: str, key: str | None = None) -> bool:
     if isinstance(node, dict):
         return any(_strings(v, id_kind, subject, k) for k, v in node.items())
     if isinstance(node, list):
         return any(_strings(v, id_kind, subject) for v in node)
-    if isinstance(node, str) and node == subject:
+    if isinstance(node, str) and node.strip() == subject:
         return True
-    return key == id_kind and not isinstance(node, bool) and isinstance(node, (int, str)) and str(node) == subject
+    return key == id_kind and not isinstance(node, bool) and isinstance(node, (int, str)) and _same_id(node, subject)
 
 
 def is_subjects(text: str, subject: str, id_kind: str) -> bool:
@@ -38,7 +46,8 @@ def is_subjects(text: str, subject: str, id_kind: str) -> bool:
         return _strings(json.loads(text), id_kind, subject)
     except ValueError:
         pass
-    if re.search(rf'"{id_kind}"\s*:\s*"?{re.escape(subject)}(?!\w)', text) or f'"{subject}"' in text:
+    keyed = re.findall(rf'"{id_kind}"\s*:\s*"?\s*([^",}}\s]+)', text)
+    if any(_same_id(value, subject) for value in keyed) or re.search(rf'"\s*{re.escape(subject)}\s*"', text):
         return True
     return subject in [field.strip().strip('"') for field in text.split(",")]
 

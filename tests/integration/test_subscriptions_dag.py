@@ -98,3 +98,38 @@ def test_run_log_reconciles_every_source_and_day(landed_lake):
             row = by_key[(source, day)]
             assert row["reconciled"] and row["records_read"] == row["rows_in_table"], row
             assert row["records_read"] == landing_record_count(settings, source, day)
+
+
+def test_an_erasure_dag_run_never_logs_the_identifier(landed_lake, use_env, capfd):
+    """privacy_erasure through dag.test(): the request is registered from stdin, the run
+    conf holds its id only, and neither the console nor Airflow's log files show the user."""
+    import os
+    import subprocess
+    import sys
+
+    from airflow.dag_processing.dagbag import DagBag
+
+    use_env(landed_lake)
+    settings = load_settings(landed_lake)
+    events = load_catalog(settings).load_table("silver.events").scan(selected_fields=("user_id",)).to_arrow()
+    user = sorted(u for u in events["user_id"].to_pylist() if u)[0]
+    registered = subprocess.run([sys.executable, "-m", "spark_jobs.cli", "privacy", "request", "--request-id",
+                                 "dsr-dag", "--user-id", "-"], input=f"{user}\n", text=True, capture_output=True,
+                                env={**os.environ, **landed_lake}, timeout=600)
+    assert registered.returncode == 0, registered.stderr
+    assert user not in registered.stdout + registered.stderr
+
+    dag = DagBag(dag_folder=str(DAG_DIR)).dags["privacy_erasure"]
+    run = dag.test(run_conf={"request_id": "dsr-dag"})
+    assert str(run.state).endswith("success"), run.state
+    console = capfd.readouterr()
+    assert "privacy_verify_request" in console.out + console.err     # the task logs were captured
+    assert user not in console.out + console.err
+    for log_file in Path(os.environ["AIRFLOW_HOME"]).rglob("*.log"):
+        assert user not in log_file.read_text(errors="replace"), log_file
+
+    logged = load_catalog(settings).load_table("privacy.erasure_log").scan(
+        row_filter="request_id == 'dsr-dag'").to_arrow().to_pylist()
+    assert len(logged) == 1 and logged[0]["verified"] and logged[0]["objects_scanned"] > 0, logged
+    users = load_catalog(settings).load_table("silver.events").scan(selected_fields=("user_id",)).to_arrow()
+    assert user not in users["user_id"].to_pylist()

@@ -39,3 +39,15 @@ def test_a_numeric_customer_id_is_named_by_its_field_only():
     assert names_subject('{"customer_id":"1001","ts": }', "1001", "customer_id")
     assert not names_subject('{"customer_id": 10012, "item_id": 1001}', "1001", "customer_id")
     assert not names_subject('{"customer_id": 1001.5}', "1001", "customer_id")
+
+
+def test_values_are_trimmed_as_silver_trims_them():
+    assert mentions('{"user_id": "  u_12 "}', SUBJECT)
+    assert names_subject('{"user_id": " u_12", "ts": }', SUBJECT, "user_id")
+    assert value_mentions(" u_12\t", SUBJECT)
+
+
+def test_a_numeric_identifier_in_any_integer_spelling():
+    assert names_subject('{"customer_id": "+001001"}', "1001", "customer_id")
+    assert names_subject('{"customer_id": " 1001 ", "x": ', "1001", "customer_id")
+    assert not names_subject('{"customer_id": 1001e3}', "1001", "customer_id")
