@@ -21,7 +21,9 @@ Re-running a request repeats what is still needed and changes nothing else.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -65,6 +67,15 @@ class ErasureReport:
     objects_scanned: int | None = None
     occurrences_found: int | None = None
     problems: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)     # per step, for benchmarks
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.monotonic() - started
 
     @property
     def verified(self) -> bool | None:
@@ -158,29 +169,35 @@ def erase(spark: SparkSession, settings: Settings, request: Request,
     check_refs(spark, [t.table for t in tables])
     previous = spark.table(ERASURE_LOG).where(F.col("request_id") == request.request_id).count() > 0
 
-    register_subject(spark, request.subject, request.id_kind)
-    suppress(spark, request)
-    counts = {t.table: count_naming_rows(spark, t, request.id_kind) for t in tables}
-    report.rows_removed = {table: n for table, n in counts.items() if n}
-    dates = dates_in_tables(spark, tables, request, held)
-    landing = erase_landing(settings, held, request.subject, request.id_kind)
+    with report.step("find"):
+        register_subject(spark, request.subject, request.id_kind)
+        suppress(spark, request)
+        counts = {t.table: count_naming_rows(spark, t, request.id_kind) for t in tables}
+        report.rows_removed = {table: n for table, n in counts.items() if n}
+        dates = dates_in_tables(spark, tables, request, held)
+    with report.step("landing"):
+        landing = erase_landing(settings, held, request.subject, request.id_kind)
     report.landing_files_rewritten, report.landing_files_removed = landing.files_rewritten, landing.files_removed
     report.landing_records_removed = landing.records_removed
     for name, days in landing.dates.items():
         dates.setdefault(name, set()).update(days)
 
-    recompute(spark, settings, dates, report)
-    register_subject(spark, request.subject, request.id_kind)   # the re-run may have replaced the view
-    for found in tables:
-        delete_naming_rows(spark, found, request.id_kind)
+    with report.step("recompute"):
+        recompute(spark, settings, dates, report)
+    with report.step("delete"):
+        register_subject(spark, request.subject, request.id_kind)   # the re-run may have replaced the view
+        for found in tables:
+            delete_naming_rows(spark, found, request.id_kind)
     # A request seen before may have been killed after its deletes: purge every table then.
-    for found in tables if previous else [t for t in tables if counts[t.table]]:
-        purged = purge_history(spark, found.table)
-        report.data_files_rewritten += purged.data_files_rewritten
-        report.snapshots_expired += purged.snapshots_expired
-        report.orphan_files_removed += purged.orphan_files_removed
+    with report.step("purge"):
+        for found in tables if previous else [t for t in tables if counts[t.table]]:
+            purged = purge_history(spark, found.table)
+            report.data_files_rewritten += purged.data_files_rewritten
+            report.snapshots_expired += purged.snapshots_expired
+            report.orphan_files_removed += purged.orphan_files_removed
     if verify is not None:
-        report.objects_scanned, report.occurrences_found = verify(request)
+        with report.step("verify"):
+            report.objects_scanned, report.occurrences_found = verify(request)
     report.finished_at = utc_now()
     write_log(spark, report)
     return report

@@ -128,7 +128,8 @@ def test_erasure_equals_a_run_without_the_subjects(spark, settings, tmp_path, ca
 
     reset_lake(spark)
     run_all_days(spark, settings.with_overrides(landing=str(scratch)))
-    assert differences(erased, lake_contents(spark)) == {}
+    differing = differences(erased, lake_contents(spark))
+    assert not differing, "\n".join(f"{table}: {what}" for table, what in differing.items())
 
 
 def _files(root) -> dict[str, bytes]:
