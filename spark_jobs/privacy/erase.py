@@ -35,11 +35,12 @@ from spark_jobs.domain import Domain
 from spark_jobs.domain_lock import domains_lock
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.local_rows import local_frame
+from spark_jobs.maintenance import all_tables
 from spark_jobs.merge import RowWrite, write_rows
 from spark_jobs.privacy.history import check_refs, purge_history
 from spark_jobs.privacy.landing import erase_landing
 from spark_jobs.privacy.requests import Request, lookup, suppress, utc_now
-from spark_jobs.privacy.tables import (SubjectColumns, count_naming_rows, delete_naming_rows, lake_tables,
+from spark_jobs.privacy.tables import (SubjectColumns, count_naming_rows, delete_naming_rows,
                                        naming_dates, register_subject, subject_columns)
 from spark_jobs.registry import domains
 
@@ -115,7 +116,7 @@ def searched_tables(spark: SparkSession, request: Request, held: list[Domain]) -
     """Every table that can name the subject: declared identifier columns, raw text of the
     holding domains' bronze tables and of quarantine, ``ops.changed_keys``."""
     other_bronze = {s.bronze_table for d in domains().values() if d not in held for s in d.sources}
-    found = [subject_columns(spark, t, held, request.id_kind) for t in lake_tables(spark)
+    found = [subject_columns(spark, t, held, request.id_kind) for t in all_tables(spark)
              if t not in other_bronze and not t.startswith("privacy.")]
     return [f for f in found if f.any]
 

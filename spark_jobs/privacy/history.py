@@ -13,14 +13,13 @@ erasure: an erasure does not wait for the retention period (docs/privacy.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from pyspark.sql import SparkSession
 
 from spark_jobs.config import CATALOG_NAME
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.maintenance import (expire_snapshots, follow_main, remove_orphan_files, unpublished_refs,
-                                    writing_to_main)
+                                    utc_now, writing_to_main)
 from spark_jobs.quality.wap import AUDIT, SCANNED, reset_audit
 from spark_jobs.table_figures import load_table
 
@@ -63,6 +62,8 @@ def rewrite_deleted_rows(spark: SparkSession, table: str) -> int:
 def purge_history(spark: SparkSession, table: str) -> Purged:
     """Leave ``table`` with one snapshot, whose files hold no deleted row."""
     iceberg = load_table(spark, table)
+    if iceberg.currentSnapshot() is None:   # never written: only a killed first write's files
+        return Purged(0, 0, remove_orphan_files(spark, table, older_than=utc_now()))
     unpublished = unpublished_refs(iceberg)
     on_main = [name for name in (AUDIT, SCANNED) if iceberg.refs().get(name) is not None and name not in unpublished]
     with writing_to_main(spark):
@@ -71,13 +72,16 @@ def purge_history(spark: SparkSession, table: str) -> Purged:
             # The rewrite's manifests keep the replaced files as DELETED entries, with their
             # column bounds; rewritten manifests hold live entries only.
             spark.sql(f"CALL {CATALOG_NAME}.system.rewrite_manifests('{table}')")
-    follow_main(spark, table, on_main)
+    if on_main:
+        follow_main(spark, table, on_main)
     if AUDIT in unpublished:
         reset_audit(spark, [table])
     for name, kind in refs(spark, table).items():
         if kind == "TAG" and name not in on_main:
             spark.sql(f"ALTER TABLE {table} DROP TAG IF EXISTS `{name}`")
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    # Every snapshot but the one just made, the rewrite's own included: its manifests
+    # still list the replaced files.
+    now = utc_now()
     expired = expire_snapshots(spark, table, older_than=now, retain_last=1)
     orphans = remove_orphan_files(spark, table, older_than=now)
     return Purged(rewritten, expired, orphans)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
-from spark_jobs.config import CATALOG_NAME, NAMESPACES
+from spark_jobs.config import CATALOG_NAME
 from spark_jobs.domain import Domain
 from spark_jobs.privacy.mentions import names_subject
 
@@ -36,15 +36,6 @@ class SubjectColumns:
     @property
     def any(self) -> bool:
         return bool(self.ids or self.texts or self.keyed)
-
-
-def lake_tables(spark: SparkSession) -> list[str]:
-    """Every table of the lake's namespaces."""
-    found = []
-    for namespace in NAMESPACES:
-        found += [f"{namespace}.{row['tableName']}" for row in spark.sql(f"SHOW TABLES IN {namespace}").collect()
-                  if not row["isTemporary"]]
-    return sorted(found)
 
 
 def subject_columns(spark: SparkSession, table: str, domains: list[Domain], id_kind: str) -> SubjectColumns:

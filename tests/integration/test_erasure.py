@@ -27,7 +27,7 @@ from spark_jobs.privacy.verify import verify_subject
 
 pytestmark = pytest.mark.integration
 START = date(2026, 3, 2)
-DAYS = 3
+DAYS = 2
 
 
 def run_all_days(spark, lake) -> None:
@@ -68,13 +68,13 @@ def pick_customer(spark) -> str:
 
 
 def snapshot_ids(spark) -> dict[str, int | None]:
-    from spark_jobs.privacy.tables import lake_tables
-    from spark_jobs.quality.wap import _iceberg_table
+    from spark_jobs.maintenance import all_tables
+    from spark_jobs.table_figures import load_table
 
     ids = {}
-    for table in lake_tables(spark):
+    for table in all_tables(spark):
         if not table.startswith("privacy."):
-            current = _iceberg_table(spark, table).currentSnapshot()
+            current = load_table(spark, table).currentSnapshot()
             ids[table] = current.snapshotId() if current is not None else None
     return ids
 
