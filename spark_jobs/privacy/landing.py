@@ -145,7 +145,9 @@ def rewrite(data: bytes, name: str, fmt: str, subject: str, id_kind: str) -> tup
             partial = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data)
             return (REMOVE, 1) if is_subject(partial.decode("utf-8", errors="replace")) else (data, 0)
         new, removed = rewrite(inner, name[:-3], fmt, subject, id_kind)
-        return (gzip.compress(new, mtime=0) if new is not None and removed else (data if not removed else None)), removed
+        if not removed:
+            return data, 0
+        return (REMOVE if new is REMOVE else gzip.compress(new, mtime=0)), removed
     if name.lower().endswith(".parquet"):
         return without_rows(data, subject, id_kind)
     if fmt == "json_array":
