@@ -65,23 +65,28 @@ LAST = "{{ params.end or params.start or ds }}"
 DATE_PARAM = {"type": ["null", "string"], "format": "date"}
 
 
+def shoplake_dag(dag_id: str, catchup: bool = False, **kwargs):
+    """A DAG with what every shoplake DAG shares: the start date, one run at a time, the
+    default task arguments (retries with back-off, a timeout)."""
+    from airflow.sdk import DAG
+
+    return DAG(dag_id, start_date=START, catchup=catchup, max_active_runs=1, default_args=DEFAULTS, **kwargs)
+
+
 def domain_dag(name: str, doc_md: str | None = None):
     """The daily DAG ``<name>_daily`` of a declared domain: one Spark task per job of the
     declaration, in order. A run processes its logical date, or the manual range of the
     ``start`` / ``end`` params (each job then covers every date of the range)."""
-    from airflow.sdk import DAG, Param
+    from airflow.sdk import Param
 
     from spark_jobs.registry import domain
 
     declared = domain(name)
-    with DAG(
+    with shoplake_dag(
         f"{name}_daily",
         description=declared.description,
         schedule="@daily",
-        start_date=START,
         catchup=True,
-        max_active_runs=1,
-        default_args=DEFAULTS,
         doc_md=doc_md,
         tags=[name],
         params={
@@ -104,16 +109,10 @@ MAINTENANCE_SCHEDULE = "0 3 * * *"
 def maintenance_dag(doc_md: str | None = None):
     """``maintenance_daily``: one Spark task, ``spark_jobs/submit.py maintenance``, once a day.
     It maintains the tables as they are, so a missed day is not caught up (``catchup=False``)."""
-    from airflow.sdk import DAG
-
-    with DAG(
+    with shoplake_dag(
         "maintenance_daily",
         description="compact every table, expire snapshots past the retention, remove orphan files",
         schedule=MAINTENANCE_SCHEDULE,
-        start_date=START,
-        catchup=False,
-        max_active_runs=1,
-        default_args=DEFAULTS,
         doc_md=doc_md,
         tags=["maintenance"],
     ) as dag:
@@ -124,17 +123,13 @@ def maintenance_dag(doc_md: str | None = None):
 def privacy_dag(doc_md: str | None = None):
     """``privacy_erasure``: erase the request named in the run conf, then verify it.
     Triggered only (no schedule); one erasure at a time."""
-    from airflow.sdk import DAG, Param
+    from airflow.sdk import Param
 
     request = "{{ params.request_id }}"
-    with DAG(
+    with shoplake_dag(
         "privacy_erasure",
         description="Erase one person everywhere (GDPR Art. 17) and prove it",
         schedule=None,
-        start_date=START,
-        catchup=False,
-        max_active_runs=1,
-        default_args=DEFAULTS,
         doc_md=doc_md,
         tags=["privacy"],
         params={"request_id": Param(type="string", minLength=1,
