@@ -14,7 +14,7 @@ application:
   actions: seconds per step (find, landing, recompute, delete, purge, verify), what was
   removed, and the verifier's objects scanned and occurrences found.
 
-The defaults are the demo lake; ``--days 10 --events-per-day 100000 --recsys-days 0`` is a
+The defaults are the demo lake; ``--days 1 --events-per-day 1000000 --recsys-days 0`` is a
 1M-event lake.
 """
 from __future__ import annotations
@@ -85,6 +85,7 @@ def main() -> None:
     parser.add_argument("--events-per-day", type=int, default=400)
     parser.add_argument("--recsys-days", type=int, default=14)
     parser.add_argument("--keep", help="build the lake here and keep it")
+    parser.add_argument("--no-maintenance", action="store_true", help="time the erasures only")
     options = parser.parse_args()
     base = Path(options.keep or tempfile.mkdtemp(prefix="shoplake-bench-erasure-"))
     lake_env(base)
@@ -100,8 +101,9 @@ def main() -> None:
     events = spark.table("silver.events").count()
     print(f"lake: {options.days} subscriptions days x {options.events_per_day} events ({events:,} in silver.events), "
           f"{options.recsys_days} recsys days; built in {built:.0f} s (untimed)")
-    maintenance(spark, 7)
-    maintenance(spark, 0)
+    if not options.no_maintenance:
+        maintenance(spark, 7)
+        maintenance(spark, 0)
     user = spark.sql("SELECT user_id FROM silver.events WHERE user_id IS NOT NULL GROUP BY user_id "
                      "ORDER BY count(*) DESC, user_id LIMIT 1").first()[0]
     erase_one(spark, settings, "bench-user", "user_id", user)
