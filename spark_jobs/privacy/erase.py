@@ -189,6 +189,10 @@ def erase(spark: SparkSession, settings: Settings, request: Request,
         register_subject(spark, request.subject, request.id_kind)   # the re-run may have replaced the view
         for found in tables:
             delete_naming_rows(spark, found, request.id_kind)
+    # Expiry computes the files to delete from a cached frame of the old state while it
+    # deletes them; frames the recomputation left cached would crowd it out of memory,
+    # and a recomputed partition would read a manifest already deleted.
+    spark.catalog.clearCache()
     # A request seen before may have been killed after its deletes: purge every table then.
     with report.step("purge"):
         for found in tables if previous else [t for t in tables if counts[t.table]]:
