@@ -39,13 +39,12 @@ from spark_jobs.maintenance import all_tables
 from spark_jobs.merge import RowWrite, write_rows
 from spark_jobs.privacy.history import check_refs, purge_history
 from spark_jobs.privacy.landing import erase_landing
-from spark_jobs.privacy.requests import Request, lookup, suppress, utc_now
+from spark_jobs.privacy.requests import ERASURE_LOG, Request, lookup, suppress, utc_now
 from spark_jobs.privacy.tables import (SubjectColumns, count_naming_rows, delete_naming_rows,
-                                       naming_dates, register_subject, subject_columns)
+                                       naming_condition, naming_dates, register_subject, subject_columns)
 from spark_jobs.registry import domains
 
 TAKES_ITS_OWN_LOCKS = True
-ERASURE_LOG = "privacy.erasure_log"
 LOCK_WAIT_SECONDS = 600
 
 
@@ -131,8 +130,6 @@ def dates_in_tables(spark: SparkSession, tables: list[SubjectColumns], request: 
         if "ingest_date" not in frame.columns:
             continue
         if "domain" in frame.columns:
-            from spark_jobs.privacy.tables import naming_condition
-
             rows = frame.where(naming_condition(spark, found, request.id_kind)).select("domain", "ingest_date").distinct()
             for row in rows.collect():
                 if row.domain in names and row.ingest_date is not None:

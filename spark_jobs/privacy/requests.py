@@ -20,6 +20,7 @@ from spark_jobs.merge import RowWrite, write_rows
 from spark_jobs.privacy.keys import privacy_keys
 
 REQUESTS, SUPPRESSED = "privacy.erasure_requests", "privacy.suppressed_subjects"
+ERASURE_LOG = "privacy.erasure_log"
 ID_KINDS = ("user_id", "customer_id")
 
 

@@ -1,4 +1,4 @@
-"""A subject's rows in the lake's tables: found, counted, deleted, and their history purged.
+"""A subject's rows in the lake's tables: found, counted and deleted (history: :mod:`history`).
 
 Which columns name a subject: the subject-id columns the domains declare (and any column
 called after the identifier kind), raw text (``raw``, ``header``: a record naming the
@@ -14,10 +14,10 @@ from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
 from spark_jobs.config import CATALOG_NAME
+from spark_jobs.ddl import TEXT_COLUMNS
 from spark_jobs.domain import Domain
 from spark_jobs.privacy.mentions import names_subject
 
-TEXT_COLUMNS = ("raw", "header")
 CHANGED_KEYS = "ops.changed_keys"
 SUBJECT_VIEW = "erasure_subject"
 NAMES_FUNCTION = "erasure_names_subject"
@@ -74,9 +74,10 @@ def count_naming_rows(spark: SparkSession, found: SubjectColumns, id_kind: str, 
     return spark.table(table_name or found.table).where(naming_condition(spark, found, id_kind)).count()
 
 
-def delete_naming_rows(spark: SparkSession, found: SubjectColumns, id_kind: str, branch: str | None = None) -> int:
-    """Delete the rows that name the subject (on ``branch``; default main); returns how many."""
-    target = f"{CATALOG_NAME}.{found.table}" + (f".branch_{branch}" if branch else "")
+def delete_naming_rows(spark: SparkSession, found: SubjectColumns, id_kind: str) -> int:
+    """Delete the rows of ``main`` that name the subject; returns how many. (Other refs
+    are reset or dropped by the purge.)"""
+    target = f"{CATALOG_NAME}.{found.table}"
     count = count_naming_rows(spark, found, id_kind, target)
     if count:
         spark.sql(f"DELETE FROM {target} WHERE {naming_condition(spark, found, id_kind)}")

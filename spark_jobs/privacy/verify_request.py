@@ -16,9 +16,8 @@ from spark_jobs.config import Settings
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.local_rows import local_frame
 from spark_jobs.merge import RowWrite, write_rows
-from spark_jobs.privacy.requests import lookup, utc_now
+from spark_jobs.privacy.requests import ERASURE_LOG, lookup, utc_now
 
-ERASURE_LOG = "privacy.erasure_log"
 SHOWN_OCCURRENCES = 10
 
 
