@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CATALOG_NAME = "lake"
@@ -105,7 +105,8 @@ def sqlalchemy_catalog_uri(settings: Settings) -> str:
     if uri.startswith("jdbc:postgresql://"):
         parsed = urlparse(uri[len("jdbc:"):])
         auth = ""
-        if settings.catalog_user:
-            auth = settings.catalog_user + (f":{settings.catalog_password}" if settings.catalog_password else "") + "@"
+        if settings.catalog_user:     # quoted: a password may hold @, : or /
+            password = f":{quote(settings.catalog_password, safe='')}" if settings.catalog_password else ""
+            auth = f"{quote(settings.catalog_user, safe='')}{password}@"
         return f"postgresql+psycopg2://{auth}{parsed.netloc}{parsed.path}"
     raise ValueError(f"unsupported SHOPLAKE_CATALOG_URI {uri!r}: use jdbc:sqlite:<path> or jdbc:postgresql://host:port/db")

@@ -61,3 +61,16 @@ def shoplake():
         return subprocess.run([sys.executable, "-m", "spark_jobs.cli", *args], env={**os.environ, **env},
                               capture_output=True, text=True, timeout=600)
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres_catalog(tmp_path_factory):
+    """A private PostgreSQL server (spark_jobs.local_postgres) for Iceberg JDBC catalogs:
+    ``.catalog_env()`` gives the SHOPLAKE_CATALOG_* of its ``iceberg`` database. Stopped by
+    its pid and deleted at the end of the session."""
+    from spark_jobs import local_postgres
+
+    home = tmp_path_factory.mktemp("postgres-home")
+    server = local_postgres.up(home)
+    yield server
+    local_postgres.down(home, remove=True)

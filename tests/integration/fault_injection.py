@@ -143,7 +143,11 @@ def _comparable(value):
 
 def table_contents(lake: Lake) -> dict[str, list[tuple]]:
     """Every table's rows on ``main`` (run columns dropped), sorted, and its shoplake.* properties."""
-    cat = catalog(lake)
+    return catalog_contents(catalog(lake))
+
+
+def catalog_contents(cat) -> dict[str, list[tuple]]:
+    """:func:`table_contents` of any PyIceberg catalog (SQLite, PostgreSQL; local or S3)."""
     contents = {}
     for namespace in NAMESPACES:
         for identifier in cat.list_tables(namespace):
