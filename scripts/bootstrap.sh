@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything shoplake needs, idempotently: the Python venv from the lock,
-# the pinned Maven Central jars and a MinIO server built from a pinned release.
+# the pinned Maven Central jars, a MinIO server built from a pinned release and, as root
+# with apt-get, Debian's PostgreSQL server (for the PostgreSQL-catalog tests).
 # Heavy downloads are cached outside the clone (SHOPLAKE_CACHE, default ~/.cache/shoplake)
 # so a second clone on the same machine sets up in seconds.
 set -euo pipefail
@@ -97,8 +98,42 @@ build_minio() {
   fi
 }
 
+postgres_binaries() {  # the directory holding initdb and postgres, if any is installed
+  local dir
+  for dir in ${SHOPLAKE_PG_BIN:-} $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
+    [ -x "$dir/initdb" ] && [ -x "$dir/postgres" ] && { echo "$dir"; return 0; }
+  done
+  return 1
+}
+
+ensure_postgres() {
+  # Only the PostgreSQL-catalog tests and `python -m spark_jobs.local_postgres` need a
+  # server; setup never fails for it (the tests then fail with one line saying so).
+  postgres_binaries >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    local log; log=$(mktemp)
+    say "installing PostgreSQL (apt-get install postgresql) for the PostgreSQL-catalog tests"
+    # No cluster of the package's own on port 5432: shoplake initialises private ones
+    # (kept over the package's default file by --force-confold).
+    if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+      mkdir -p -m 755 /etc/postgresql-common
+      echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.conf
+      chmod 644 /etc/postgresql-common/createcluster.conf
+    fi
+    if { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+           -o Dpkg::Options::=--force-confold postgresql; } \
+        >"$log" 2>&1 && postgres_binaries >/dev/null; then
+      return 0
+    fi
+    say "PostgreSQL could not be installed (log: $log); the PostgreSQL-catalog tests will fail until it is"
+    return 0
+  fi
+  say "PostgreSQL server binaries not found: install them (Debian/Ubuntu: sudo apt-get install postgresql) or set SHOPLAKE_PG_BIN; only the PostgreSQL-catalog tests need them"
+}
+
 check_python
 check_java
 setup_venv
 fetch_jars
 build_minio
+ensure_postgres

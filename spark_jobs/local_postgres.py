@@ -75,11 +75,9 @@ class LocalPostgres:
         """The postmaster's pid while it runs (the first line of its postmaster.pid)."""
         try:
             pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
-            _reap(pid)
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, IndexError, ValueError, ProcessLookupError, PermissionError):
+        except (FileNotFoundError, IndexError, ValueError):
             return None
+        return pid if _alive(pid) else None
 
 
 def server_binaries(env: dict[str, str] | None = None) -> Path:
@@ -140,12 +138,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _reap(pid: int) -> None:
-    """Collect an exited child (the server is this process's child when it started it)."""
+def _alive(pid: int) -> bool:
+    """Whether the process runs; an exited child of ours (the server, when this process
+    started it) is collected first, so it does not linger as a zombie."""
     try:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         pass
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:     # exists, owned by another user
+        return True
 
 
 def _run(command: list[str], log, what: str) -> None:
@@ -282,9 +288,9 @@ def down(home: Path, remove: bool = False) -> bool:
     if pid is not None:
         os.kill(pid, signal.SIGINT)
         deadline = time.monotonic() + 30
-        while server.pid() is not None and time.monotonic() < deadline:
+        while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if server.pid() is not None:
+        if _alive(pid):
             raise ShoplakeError(f"PostgreSQL (pid {pid}) did not stop in 30 s; see {home / LOG_FILE}")
     if remove:
         shutil.rmtree(server.root, ignore_errors=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from spark_jobs.config import CATALOG_NAME, PROJECT_ROOT, Settings, is_s3, load_settings
 from spark_jobs.errors import ShoplakeError
@@ -32,6 +33,7 @@ JAR_NAMES = (
 LOG4J_CONFIG = PROJECT_ROOT / "conf" / "log4j2.properties"
 CATALOG_PREFIX = f"spark.sql.catalog.{CATALOG_NAME}"
 LOOPBACK = "127.0.0.1"
+LOOPBACK_HOSTS = (LOOPBACK, "localhost")
 
 
 @dataclass(frozen=True)
@@ -100,12 +102,22 @@ def _landing_conf(settings: Settings) -> dict[str, str]:
 
 
 def _network_conf(settings: Settings) -> dict[str, str]:
-    """No web UI in batch jobs (it served every driver's state on 0.0.0.0:4040), and a local
-    driver listens on the loopback interface only: its executors run in the same JVM."""
+    """No web UI in batch jobs (it served every driver's state on 0.0.0.0:4040), and a driver
+    whose executors all run on this machine listens on the loopback interface only: a
+    ``local`` master (executors in the driver's JVM) or a standalone master on a loopback
+    address (``spark://127.0.0.1:…``, ``spark_jobs.local_spark_cluster``). On a remote
+    cluster the executors connect back to the driver, so Spark's default host is kept."""
     conf = {"spark.ui.enabled": "false"}
-    if settings.spark_master.startswith("local"):
+    if _executors_are_local(settings.spark_master):
         conf.update({"spark.driver.bindAddress": LOOPBACK, "spark.driver.host": LOOPBACK})
     return conf
+
+
+def _executors_are_local(master: str) -> bool:
+    if master.startswith("local"):
+        return True
+    hosts = urlparse(master).netloc.split(",")        # spark://host1:port1,host2:port2
+    return all(host.rsplit(":", 1)[0] in LOOPBACK_HOSTS for host in hosts)
 
 
 def credential_conf(settings: Settings, credentials: S3Credentials) -> dict[str, str]:

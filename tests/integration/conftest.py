@@ -74,3 +74,53 @@ def postgres_catalog(tmp_path_factory):
     server = local_postgres.up(home)
     yield server
     local_postgres.down(home, remove=True)
+
+
+@pytest.fixture(scope="session")
+def spark_cluster(tmp_path_factory):
+    """A standalone Spark master and worker (spark_jobs.local_spark_cluster) on 127.0.0.1;
+    ``.master_url`` is the SHOPLAKE_SPARK_MASTER of jobs that should run on it."""
+    from spark_jobs import local_spark_cluster
+
+    cluster = local_spark_cluster.start(tmp_path_factory.mktemp("spark-cluster") / "cluster", cores=2, memory="2g")
+    yield cluster
+    local_spark_cluster.stop(cluster)
+
+
+POSTGRES_LAKE_DAY = "2026-01-01"
+
+
+@pytest.fixture(scope="session")
+def postgres_lake(minio_env, postgres_catalog, shoplake, tmp_path_factory):
+    """A lake on MinIO whose Iceberg catalog is the PostgreSQL server, after `shoplake init`
+    and one run (local[2]) of a generated subscriptions day, ``POSTGRES_LAKE_DAY``.
+
+    Its tables live under their own prefix of the session's buckets, apart from the SQLite
+    lakes of other tests. Yields ``env`` (SHOPLAKE_*), ``settings``, ``cli(*args, **env)``,
+    ``day``, ``watched`` (what `ps` showed during the run) and ``first`` (every table's rows after
+    it, read with PyIceberg): the reference a re-run, a cluster run or a Trino query of
+    the same day is compared with.
+    """
+    from fault_injection import catalog_contents
+    from process_watch import run_watched
+
+    from spark_jobs.catalog import load_catalog
+    from spark_jobs.config import load_settings
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPLAKE_")}
+    env.update(minio_env)
+    env.update(postgres_catalog.catalog_env())
+    env.update({"SHOPLAKE_HOME": str(tmp_path_factory.mktemp("postgres-lake")),
+                "SHOPLAKE_LANDING": "s3://landing/postgres-catalog",
+                "SHOPLAKE_WAREHOUSE": "s3://warehouse/postgres-catalog"})
+    cli = lambda *args, **more: shoplake(*args, env={**env, **more})  # noqa: E731
+    generated = cli("generate", "subscriptions", "--days", "1", "--seed", "7", "--start", POSTGRES_LAKE_DAY)
+    assert generated.returncode == 0, generated.stderr
+    init = cli("init")
+    assert init.returncode == 0, init.stderr
+    command = [sys.executable, "-m", "spark_jobs.cli", "run", "subscriptions", "--date", POSTGRES_LAKE_DAY]
+    first, watched = run_watched(command, env)
+    assert first.returncode == 0, first.stderr
+    settings = load_settings(env)
+    yield {"env": env, "settings": settings, "cli": cli, "watched": watched, "day": POSTGRES_LAKE_DAY,
+           "first": catalog_contents(load_catalog(settings))}

@@ -1,8 +1,9 @@
-"""The production catalog, proven here: a lake on MinIO whose Iceberg JDBC catalog is a
-real PostgreSQL server (started by ``spark_jobs.local_postgres``), driven through the CLI
-as a user would. One generated day is run, then run again: the re-run must change no
-row of any table, PyIceberg (SQLAlchemy + psycopg2) reads what Spark (the JDBC driver)
-wrote, and the domain lock row lives in the same PostgreSQL database."""
+"""The production path, proven here: a lake on MinIO whose Iceberg JDBC catalog is a real
+PostgreSQL server (``spark_jobs.local_postgres``), driven through the CLI as a user would
+(fixture ``postgres_lake``: `init` and one generated day on local[2]). A re-run of the day
+must change no row of any table (the slow variant re-runs it on a Spark standalone
+cluster, ``spark_jobs.local_spark_cluster``: PostgreSQL and a cluster together). PyIceberg (SQLAlchemy + psycopg2) reads
+what Spark (the JDBC driver) wrote, and the domain lock row lives in the same database."""
 from __future__ import annotations
 
 import os
@@ -15,55 +16,24 @@ from process_watch import run_watched
 
 pytestmark = pytest.mark.integration
 
-DAY = "2026-01-01"
-SHOPLAKE = [sys.executable, "-m", "spark_jobs.cli"]
+EXECUTOR_CLASS = "org.apache.spark.executor.CoarseGrainedExecutorBackend"
 
 
-def _timed(cli, *args):
-    started = time.monotonic()
-    result = cli(*args)
-    return result, time.monotonic() - started
+def _connect(server):
+    import psycopg2
+
+    return psycopg2.connect(host="127.0.0.1", port=server.port, dbname="iceberg", user="iceberg",
+                            password=server.catalog_password)
 
 
-@pytest.fixture(scope="module")
-def postgres_lake(minio_env, postgres_catalog, shoplake, tmp_path_factory):
-    """A lake whose catalog is PostgreSQL, after `init` and one run of a generated day.
-
-    Tables live under their own prefix of the session's MinIO buckets, so the SQLite
-    lakes of other tests never share a path with them. Yields ``env`` (SHOPLAKE_*),
-    ``settings``, ``cli`` and ``first`` (every table's rows after the first run); a Trino
-    query against this catalog can use the same fixture.
-    """
-    from spark_jobs.catalog import load_catalog
-    from spark_jobs.config import load_settings
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPLAKE_")}
-    env.update(minio_env)
-    env.update(postgres_catalog.catalog_env())
-    env.update({"SHOPLAKE_HOME": str(tmp_path_factory.mktemp("postgres-lake")),
-                "SHOPLAKE_LANDING": "s3://landing/postgres-catalog",
-                "SHOPLAKE_WAREHOUSE": "s3://warehouse/postgres-catalog"})
-    cli = lambda *args: shoplake(*args, env=env)  # noqa: E731
-    settings = load_settings(env)
-    generated = cli("generate", "subscriptions", "--days", "1", "--seed", "7", "--start", DAY)
-    assert generated.returncode == 0, generated.stderr
-    init = cli("init")
-    assert init.returncode == 0, init.stderr
-    (first, watched), seconds = _timed(lambda: run_watched(SHOPLAKE + ["run", "subscriptions", "--date", DAY], env))
-    assert first.returncode == 0, first.stderr
-    print(f"\nfirst run on the PostgreSQL catalog: {seconds:.1f} s")
-    yield {"env": env, "settings": settings, "cli": cli, "watched": watched,
-           "first": catalog_contents(load_catalog(settings))}
+def _secrets(settings) -> tuple[str, ...]:
+    return (settings.s3_access_key, settings.s3_secret_key, settings.catalog_password)
 
 
 def test_init_and_a_day_commit_to_postgresql_only(postgres_lake, postgres_catalog):
-    import psycopg2
-
-    settings = postgres_lake["settings"]
-    first = postgres_lake["first"]
+    settings, first = postgres_lake["settings"], postgres_lake["first"]
     assert not (settings.home / "catalog.db").exists()
-    with psycopg2.connect(host="127.0.0.1", port=postgres_catalog.port, dbname="iceberg", user="iceberg",
-                          password=postgres_catalog.catalog_password) as connection, connection.cursor() as cursor:
+    with _connect(postgres_catalog) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT table_namespace || '.' || table_name FROM iceberg_tables")
         in_postgres = {row[0] for row in cursor.fetchall()}
     assert {name for name in first if not name.endswith(" properties")} <= in_postgres
@@ -71,35 +41,55 @@ def test_init_and_a_day_commit_to_postgresql_only(postgres_lake, postgres_catalo
     assert len(first["gold.daily_active_users"]) > 0
 
 
-def test_the_catalog_password_is_never_on_a_command_line(postgres_lake):
+def test_no_secret_on_a_command_line_during_the_run(postgres_lake):
     watched = postgres_lake["watched"]
-    password = postgres_lake["settings"].catalog_password
     assert any("org.apache.spark.deploy.SparkSubmit" in line for line in watched.command_lines)
-    assert [line for line in watched.command_lines if password in line] == []
+    secrets = _secrets(postgres_lake["settings"])
+    assert [line for line in watched.command_lines if any(secret in line for secret in secrets)] == []
 
 
 def test_a_rerun_of_the_day_changes_no_row(postgres_lake):
     from spark_jobs.catalog import load_catalog
 
-    again, seconds = _timed(postgres_lake["cli"], "run", "subscriptions", "--date", DAY)
+    started = time.monotonic()
+    again = postgres_lake["cli"]("run", "subscriptions", "--date", postgres_lake["day"])
     assert again.returncode == 0, again.stderr
-    print(f"\nre-run on the PostgreSQL catalog: {seconds:.1f} s")
+    print(f"\nre-run on local[2] with the PostgreSQL catalog: {time.monotonic() - started:.1f} s")
     assert differences(catalog_contents(load_catalog(postgres_lake["settings"])), postgres_lake["first"]) == {}
 
 
 def test_the_domain_lock_is_a_row_in_postgresql(postgres_lake, postgres_catalog):
-    import psycopg2
-
     from spark_jobs.domain_lock import LOCK_TABLE, domain_lock
 
-    settings = postgres_lake["settings"]
-    with domain_lock(settings, "subscriptions", "a test holding the lock"):
-        with psycopg2.connect(host="127.0.0.1", port=postgres_catalog.port, dbname="iceberg", user="iceberg",
-                              password=postgres_catalog.catalog_password) as connection, \
-                connection.cursor() as cursor:
+    with domain_lock(postgres_lake["settings"], "subscriptions", "a test holding the lock"):
+        with _connect(postgres_catalog) as connection, connection.cursor() as cursor:
             cursor.execute(f"SELECT domain, purpose, pid FROM {LOCK_TABLE}")
             assert cursor.fetchall() == [("subscriptions", "a test holding the lock", os.getpid())]
-        refused = postgres_lake["cli"]("run", "subscriptions", "--date", DAY)
+        refused = postgres_lake["cli"]("run", "subscriptions", "--date", postgres_lake["day"])
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert "another run of subscriptions holds the lock since" in refused.stderr
     assert "a test holding the lock" in refused.stderr
+
+
+@pytest.mark.slow
+def test_a_rerun_on_the_spark_cluster_changes_no_row(postgres_lake, spark_cluster):
+    """Executors in their own JVMs read the landing files (S3A) and the tables (S3FileIO)
+    from MinIO with credentials the driver sent them: none is in their environment or
+    on any command line, and the recomputed day matches what local[2] wrote."""
+    from spark_jobs.catalog import load_catalog
+
+    env = {**postgres_lake["env"], "SHOPLAKE_SPARK_MASTER": spark_cluster.master_url}
+    command = [sys.executable, "-m", "spark_jobs.cli", "run", "subscriptions", "--date", postgres_lake["day"]]
+    started = time.monotonic()
+    again, watched = run_watched(command, env)
+    assert again.returncode == 0, again.stderr
+    print(f"\nre-run on the standalone cluster with the PostgreSQL catalog: {time.monotonic() - started:.1f} s")
+    executors = [line for line in watched.command_lines if EXECUTOR_CLASS in line]
+    assert executors, "no executor JVM was seen in ps"
+    secrets = _secrets(postgres_lake["settings"])
+    assert [line for line in watched.command_lines if any(secret in line for secret in secrets)] == []
+    app = [a for a in spark_cluster.state()["completedapps"] if a["name"].startswith("shoplake run subscriptions")]
+    executor_logs = [p.read_text() for p in (spark_cluster.work_dir / max(app, key=lambda a: a["starttime"])["id"]).glob("*/stderr")]
+    assert any("Running task" in log for log in executor_logs)
+    assert not any(secret in log for log in executor_logs for secret in secrets)
+    assert differences(catalog_contents(load_catalog(postgres_lake["settings"])), postgres_lake["first"]) == {}

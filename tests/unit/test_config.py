@@ -48,6 +48,12 @@ def test_pyiceberg_uri_is_derived_from_the_jdbc_uri(tmp_path):
     assert sqlalchemy_catalog_uri(pg) == "postgresql+psycopg2://ice:pw@db:5432/iceberg"
 
 
+def test_a_catalog_password_with_url_characters_is_quoted():
+    pg = load_settings({"SHOPLAKE_CATALOG_URI": "jdbc:postgresql://db:5432/iceberg",
+                        "SHOPLAKE_CATALOG_USER": "ice", "SHOPLAKE_CATALOG_PASSWORD": "p@ss:w/rd%"})
+    assert sqlalchemy_catalog_uri(pg) == "postgresql+psycopg2://ice:p%40ss%3Aw%2Frd%25@db:5432/iceberg"
+
+
 def test_unsupported_catalog_uri_is_rejected():
     with pytest.raises(ValueError, match="unsupported SHOPLAKE_CATALOG_URI"):
         sqlalchemy_catalog_uri(load_settings({"SHOPLAKE_CATALOG_URI": "thrift://hive:9083"}))

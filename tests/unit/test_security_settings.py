@@ -54,6 +54,15 @@ def test_jobs_serve_no_ui_and_a_local_driver_listens_on_loopback(tmp_path, monke
     assert cluster["spark.ui.enabled"] == "false" and "spark.driver.bindAddress" not in cluster
 
 
+def test_a_driver_for_a_loopback_standalone_master_listens_on_loopback(tmp_path, monkeypatch):
+    monkeypatch.setattr("spark_jobs.session.jar_paths", lambda settings, check=True: [])
+    for master in ("spark://127.0.0.1:7077", "spark://localhost:7077"):
+        conf = spark_conf(s3_settings(tmp_path, SHOPLAKE_SPARK_MASTER=master))
+        assert (conf["spark.driver.bindAddress"], conf["spark.driver.host"]) == ("127.0.0.1", "127.0.0.1")
+    mixed = spark_conf(s3_settings(tmp_path, SHOPLAKE_SPARK_MASTER="spark://127.0.0.1:7077,10.0.0.2:7077"))
+    assert "spark.driver.host" not in mixed
+
+
 def test_a_secret_file_is_owner_only_whatever_the_umask(tmp_path):
     previous = os.umask(0)
     try:
