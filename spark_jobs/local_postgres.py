@@ -220,9 +220,15 @@ def _wait_ready(server: LocalPostgres, process: subprocess.Popen, log_path: Path
 
 def _create_catalog_database(server: LocalPostgres) -> None:
     """The ``iceberg`` role (not a superuser) and its database, once."""
+    import psycopg2
     from psycopg2 import sql
 
-    connection = _connect(server, SUPERUSER, server.superuser_password)
+    try:
+        connection = _connect(server, SUPERUSER, server.superuser_password)
+    except psycopg2.OperationalError as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise ShoplakeError(f"the PostgreSQL server on {LOOPBACK}:{server.port} refuses this home's superuser "
+                            f"({first_line}): another server holds the port? `down --remove` and `up` again") from None
     connection.autocommit = True       # CREATE DATABASE cannot run in a transaction
     try:
         with connection.cursor() as cursor:
