@@ -154,11 +154,11 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def _run(command: list[str], log, what: str) -> None:
+def _run(command: list[str], log, log_path: Path, what: str) -> None:
     result = subprocess.run(_as_server_user(command), stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, cwd="/", env=_server_env())
     if result.returncode != 0:
-        raise ShoplakeError(f"{what} failed with code {result.returncode}; see {log.name}")
+        raise ShoplakeError(f"{what} failed with code {result.returncode}; see {log_path}")
 
 
 def _server_env() -> dict[str, str]:
@@ -178,7 +178,7 @@ HBA = ("# shoplake: every login needs its password; only the loopback address li
        f"host all all {LOOPBACK}/32 scram-sha-256\n")
 
 
-def _initdb(server: LocalPostgres, binaries: Path, log) -> None:
+def _initdb(server: LocalPostgres, binaries: Path, log, log_path: Path) -> None:
     """A new cluster whose superuser password is never on a command line (``--pwfile``)."""
     for directory in (server.data_dir, server.socket_dir):
         directory.mkdir(mode=0o700)
@@ -188,7 +188,7 @@ def _initdb(server: LocalPostgres, binaries: Path, log) -> None:
     _give_to_server(password_file)
     try:
         _run([str(binaries / "initdb"), "-D", str(server.data_dir), "-U", SUPERUSER, f"--pwfile={password_file}",
-              "--auth=scram-sha-256", "-E", "UTF8", "--no-instructions"], log, "initdb")
+              "--auth=scram-sha-256", "-E", "UTF8", "--no-instructions"], log, log_path, "initdb")
     finally:
         password_file.unlink()
     with open(server.data_dir / "postgresql.conf", "a") as conf:
@@ -275,7 +275,7 @@ def up(home: Path) -> LocalPostgres:
         if server is None or not (server.data_dir / "PG_VERSION").is_file():
             server = _new_server(home)
             _save(home, server)
-            _initdb(server, binaries, log)
+            _initdb(server, binaries, log, log_path)
         process = subprocess.Popen(_as_server_user([str(binaries / "postgres"), "-D", str(server.data_dir)]),
                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd="/",
                                    env=_server_env(), start_new_session=True)

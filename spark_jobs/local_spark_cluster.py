@@ -62,6 +62,12 @@ class LocalSparkCluster:
         with urllib.request.urlopen(f"http://{LOOPBACK}:{self.master_ui_port}/json/", timeout=5) as response:
             return json.load(response)
 
+    def applications(self) -> list[dict]:
+        """Every application the master knows, running or finished (a driver that just
+        exited may not be marked finished yet), oldest first."""
+        state = self.state()
+        return sorted(state["activeapps"] + state["completedapps"], key=lambda app: app["starttime"])
+
 
 def spark_home() -> Path:
     """The installed PySpark: its ``bin/spark-class`` and ``jars/`` are a Spark distribution."""

@@ -17,3 +17,11 @@ def reset_lake(spark) -> None:
 def table_rows(frame) -> list[tuple]:
     """A frame's rows as plain tuples in a stable order."""
     return sorted((tuple(r) for r in frame.collect()), key=repr)
+
+
+def executor_logs(cluster, app_name_prefix: str) -> list[str]:
+    """The stderr of every executor the cluster's worker ran for the latest application
+    whose name starts with ``app_name_prefix`` (``<work dir>/<app id>/<executor id>/stderr``)."""
+    apps = [app for app in cluster.applications() if app["name"].startswith(app_name_prefix)]
+    assert apps, f"the master knows no application {app_name_prefix!r}"
+    return [path.read_text() for path in (cluster.work_dir / apps[-1]["id"]).glob("*/stderr")]

@@ -12,6 +12,7 @@ import time
 
 import pytest
 from fault_injection import catalog_contents, differences
+from lake_support import executor_logs
 from process_watch import run_watched
 
 pytestmark = pytest.mark.integration
@@ -88,8 +89,7 @@ def test_a_rerun_on_the_spark_cluster_changes_no_row(postgres_lake, spark_cluste
     assert executors, "no executor JVM was seen in ps"
     secrets = _secrets(postgres_lake["settings"])
     assert [line for line in watched.command_lines if any(secret in line for secret in secrets)] == []
-    app = [a for a in spark_cluster.state()["completedapps"] if a["name"].startswith("shoplake run subscriptions")]
-    executor_logs = [p.read_text() for p in (spark_cluster.work_dir / max(app, key=lambda a: a["starttime"])["id"]).glob("*/stderr")]
-    assert any("Running task" in log for log in executor_logs)
-    assert not any(secret in log for log in executor_logs for secret in secrets)
+    logs = executor_logs(spark_cluster, "shoplake run subscriptions")
+    assert any("Running task" in log for log in logs)
+    assert not any(secret in log for log in logs for secret in secrets)
     assert differences(catalog_contents(load_catalog(postgres_lake["settings"])), postgres_lake["first"]) == {}

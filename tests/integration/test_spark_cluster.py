@@ -12,6 +12,7 @@ import time
 
 import pytest
 from fault_injection import catalog_contents, differences
+from lake_support import executor_logs
 from process_watch import listening, run_watched
 
 pytestmark = pytest.mark.integration
@@ -66,10 +67,9 @@ def test_a_fresh_day_on_the_cluster_equals_the_local_run(postgres_lake, spark_cl
     settings = load_settings(env)
     secrets = (settings.s3_access_key, settings.s3_secret_key)
     assert [line for line in watched.command_lines if any(secret in line for secret in secrets)] == []
-    app = [a for a in spark_cluster.state()["completedapps"] if a["name"].startswith("shoplake run subscriptions")]
-    executor_logs = [p.read_text() for p in (spark_cluster.work_dir / max(app, key=lambda a: a["starttime"])["id"]).glob("*/stderr")]
-    assert any("Running task" in log for log in executor_logs)
-    assert not any(secret in log for log in executor_logs for secret in secrets)
+    logs = executor_logs(spark_cluster, "shoplake run subscriptions")
+    assert any("Running task" in log for log in logs)
+    assert not any(secret in log for log in logs for secret in secrets)
     on_cluster = catalog_contents(load_catalog(settings))
     assert len(on_cluster["gold.daily_active_users"]) > 0
     assert differences(on_cluster, postgres_lake["first"]) == {}
