@@ -27,16 +27,16 @@ from spark_jobs.registry import domains  # noqa: E402
 from spark_jobs.session import get_spark  # noqa: E402
 
 START = date(2026, 1, 1)
-DAYS = [START, START + timedelta(days=1)]
-FAILED_DAY = START + timedelta(days=2)
+DAYS = [START]
+FAILED_DAY = START + timedelta(days=1)
 
 
 def generate_landing(settings, out: str) -> None:
     from spark_jobs.datagen.recsys import generate as recsys
     from spark_jobs.datagen.subscriptions import generate as subscriptions
 
-    subscriptions(settings, out, days=3, seed=7, start=START, events_per_day=150)
-    recsys(settings, out, days=2, seed=7, start=START, customers=40, actions_per_day=120, impressions_per_day=12)
+    subscriptions(settings, out, days=2, seed=7, start=START, events_per_day=150)
+    recsys(settings, out, days=1, seed=7, start=START, customers=40, actions_per_day=120, impressions_per_day=12)
 
 
 def spark_read(frame) -> dict:
