@@ -47,7 +47,7 @@ def _frame(settings: Settings, query: str, write: bool):
 
 
 def choose_engine(settings: Settings, engine: str | None, write: bool) -> str:
-    """``trino`` or ``spark``: the one asked for, else Trino while it runs (never for --write)."""
+    """``trino`` or ``spark``: the one asked for, else Trino while this clone's runs (never for --write)."""
     if engine == "trino" and write:
         raise ShoplakeError("Trino reads the lake only: --write needs --engine spark")
     if engine:
@@ -57,7 +57,8 @@ def choose_engine(settings: Settings, engine: str | None, write: bool) -> str:
     from spark_jobs.trino_server import status
 
     answer = status(settings)
-    return "trino" if answer.running and not answer.starting else "spark"
+    # Only the Trino this clone started (its PID): another server on the port is not ours.
+    return "trino" if answer.running and not answer.starting and answer.pid is not None else "spark"
 
 
 def _spark_result(settings: Settings, query: str, write: bool):
