@@ -47,7 +47,7 @@ python -m spark_jobs.readers.recsys_summary
 QUERY="SELECT event_date, gross_revenue_usd, refunds_usd, net_revenue_usd FROM gold.daily_revenue_net ORDER BY event_date DESC LIMIT 5"
 timed() {  # run "$@", then print its wall time
   local t0=$EPOCHREALTIME; "$@"
-  python -c "print(f'  ({float('$EPOCHREALTIME') - float('$t0'):.1f} s)')"
+  awk -v start="$t0" -v end="$EPOCHREALTIME" 'BEGIN { printf "  (%.1f s)\n", end - start }'
 }
 step "One gold query through Trino, then through Spark: $QUERY"
 if shoplake services status 2>/dev/null | grep -q '^trino: ready'; then
