@@ -2,10 +2,11 @@
 
 ``--engine trino`` (the default while the embedded Trino runs) sends the query to Trino,
 whose catalog is read-only by construction (:mod:`spark_jobs.trino_config`).
-``--engine spark`` runs it as Spark SQL: by default a query only reads: the statement must pass :mod:`spark_jobs.read_only`, and
-on an S3 warehouse Spark signs its requests with temporary read-only credentials
-(:func:`spark_jobs.services.read_only_credentials`), so MinIO itself refuses a write
-even if a statement got past the check. ``--write`` runs any statement with the lake's
+
+``--engine spark`` runs it as Spark SQL. By default a query only reads: the statement
+must pass :mod:`spark_jobs.read_only`, and on an S3 warehouse Spark signs its requests
+with temporary read-only credentials (:func:`spark_jobs.services.read_only_credentials`),
+so MinIO itself refuses a write even if a statement got past the check. ``--write`` runs any statement with the lake's
 own keys, for maintenance, after a warning.
 """
 from __future__ import annotations
@@ -62,24 +63,25 @@ def choose_engine(settings: Settings, engine: str | None, write: bool) -> str:
 
 
 def _spark_result(settings: Settings, query: str, write: bool):
-    """(columns, rows, a function giving the pandas frame) of a Spark SQL statement."""
+    """(columns, rows, pandas frame) of a Spark SQL statement; rows and frame are functions,
+    so Spark computes only the one the output format needs."""
     from pyspark.errors import AnalysisException, ParseException
 
     try:
         frame = _frame(settings, query, write)
-        rows = [tuple(r) for r in frame.collect()]
     except (AnalysisException, ParseException) as error:
         raise ShoplakeError(str(error).strip().splitlines()[0]) from None
-    return frame.columns, rows, frame.toPandas
+    return frame.columns, lambda: [tuple(r) for r in frame.collect()], frame.toPandas
 
 
 def _trino_result(settings: Settings, query: str):
+    """The same triple for a Trino query (already fetched whole by the client)."""
     import pandas as pd
 
     from spark_jobs.trino_client import fetch
 
     result = fetch(settings, query)
-    return result.columns, result.rows, lambda: pd.DataFrame(result.rows, columns=result.columns)
+    return result.columns, lambda: result.rows, lambda: pd.DataFrame(result.rows, columns=result.columns)
 
 
 def run_query(settings: Settings, query: str, fmt: str, out: str | None, write: bool = False,
@@ -87,10 +89,11 @@ def run_query(settings: Settings, query: str, fmt: str, out: str | None, write: 
     if fmt == "parquet" and not out:
         raise ShoplakeError("--format parquet needs --out PATH")
     if choose_engine(settings, engine, write) == "trino":
-        columns, rows, pandas_frame = _trino_result(settings, query)
+        columns, table_rows, pandas_frame = _trino_result(settings, query)
     else:
-        columns, rows, pandas_frame = _spark_result(settings, query, write)
+        columns, table_rows, pandas_frame = _spark_result(settings, query, write)
     if fmt == "table":
+        rows = table_rows()
         text = _format_table(columns, rows) + f"\n({len(rows)} rows)\n"
     elif fmt in ("csv", "json"):
         pandas = pandas_frame()
