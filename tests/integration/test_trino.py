@@ -188,3 +188,20 @@ def test_shoplake_sql_through_trino_refuses_a_write_with_one_line(trino_lake, sh
     assert done.returncode == 2
     assert done.stderr.startswith("shoplake: Trino reads the lake only (Access Denied: Cannot delete from table")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_services_up_again_keeps_trino_and_down_stops_it_by_its_pid(trino_lake):
+    """Last in this module: it stops the module's Trino (the fixture's own stop is then a no-op)."""
+    from spark_jobs import trino_services
+    from spark_jobs.trino_server import read_pid, status
+
+    settings = trino_lake["settings"]
+    pid = read_pid(settings)
+    again = trino_services.up(settings)
+    assert again.startswith("trino: ready") and "started in" not in again
+    assert read_pid(settings) == pid
+
+    assert trino_services.down(settings) == "trino: stopped"
+    assert not Path(f"/proc/{pid}").exists() and not status(settings).running
+    assert trino_services.describe(settings) == f"trino: down (http://127.0.0.1:{settings.trino_port})"
+    assert trino_services.down(settings) == "trino: was not running"
