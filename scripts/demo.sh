@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make demo`: local MinIO, 30 days of generated subscriptions data in s3://landing,
-# the daily pipeline over them in one Spark application, then a summary.
+# `make demo`: local MinIO and Trino, 30 days of generated subscriptions data in s3://landing,
+# the daily pipeline over them in one Spark application, a summary, then one gold query
+# through Trino and the same through Spark.
 # With SHOPLAKE_WAREHOUSE/SHOPLAKE_LANDING set to local directories it runs without MinIO.
 set -euo pipefail
 umask 077   # logs, .local/ and what MinIO, Spark and Airflow write there: owner-only
@@ -13,8 +14,8 @@ step() { printf '\n==> %s\n' "$*"; }
 started=$SECONDS
 
 if [[ "${SHOPLAKE_WAREHOUSE:-s3://}" == s3://* || "${SHOPLAKE_LANDING:-s3://}" == s3://* ]]; then
-  step "MinIO"
-  shoplake services up || { echo "MinIO could not be started; run without it: SHOPLAKE_WAREHOUSE=file://$PWD/.local/warehouse SHOPLAKE_LANDING=file://$PWD/.local/landing make demo"; exit 2; }
+  step "MinIO and Trino"
+  shoplake services up || { echo "MinIO or Trino could not be started; run without Trino: SHOPLAKE_TRINO=off make demo, or without MinIO: SHOPLAKE_WAREHOUSE=file://$PWD/.local/warehouse SHOPLAKE_LANDING=file://$PWD/.local/landing make demo"; exit 2; }
 else
   mkdir -p "${SHOPLAKE_LANDING#file://}"
 fi
@@ -41,11 +42,28 @@ python -m spark_jobs.readers.lake_summary
 python -m spark_jobs.readers.subscriptions_summary
 python -m spark_jobs.readers.recsys_summary
 
+# One gold query through both engines: the same rows, and how long each took end to end
+# (CLI start, catalog check, query). Trino's first query also warms its catalog caches.
+QUERY="SELECT event_date, gross_revenue_usd, refunds_usd, net_revenue_usd FROM gold.daily_revenue_net ORDER BY event_date DESC LIMIT 5"
+timed() {  # run "$@", then print its wall time
+  local t0=$EPOCHREALTIME; "$@"
+  awk -v start="$t0" -v end="$EPOCHREALTIME" 'BEGIN { printf "  (%.1f s)\n", end - start }'
+}
+step "One gold query through Trino, then through Spark: $QUERY"
+if shoplake services status 2>/dev/null | grep -q '^trino: ready'; then
+  echo "-- Trino (first query)"; timed shoplake sql "$QUERY" --engine trino
+  echo "-- Trino (again, warm)"; timed shoplake sql "$QUERY" --engine trino
+else
+  echo "-- Trino is not running (SHOPLAKE_TRINO=off, not installed, or a local-directory lake): Spark only"
+fi
+echo "-- Spark"; timed shoplake sql "$QUERY" --engine spark
+
 cat <<EOF2
 
 Done in $((SECONDS - started)) s.
   Run logs:         .local/demo-subscriptions.log, .local/demo-recsys.log
   Query the lake:   .venv/bin/shoplake sql "SELECT * FROM gold.daily_revenue_net ORDER BY event_date DESC LIMIT 7"
+                    (through Trino while it runs; --engine spark for Spark SQL; docs/querying.md)
   Airflow UI:       make airflow   → http://127.0.0.1:8080 (user admin, password printed at start-up)
-  Stop MinIO:       .venv/bin/shoplake services down
+  Stop MinIO+Trino: .venv/bin/shoplake services down
 EOF2

@@ -1,11 +1,13 @@
 """``shoplake``: set up, run and query the lakehouse from a shell.
 
     shoplake init                                   create namespaces and tables
-    shoplake services up|down|status                local MinIO
+    shoplake services up|down|status                local MinIO and Trino
     shoplake run <domain> --date D [--to D2] [--wait S]
                                                     daily run(s), one Spark application,
                                                     holding the domain's lock
-    shoplake sql "<query>" [--format F] [--out P]   query the lake (read-only; --write for maintenance)
+    shoplake sql "<query>" [--engine trino|spark] [--format F] [--out P]
+                                                    query the lake (read-only; --write for
+                                                    maintenance, through Spark)
     shoplake maintain [--retention-days N] [--table T ...] [--wait S]
                                                     compact, expire snapshots, remove orphan
                                                     files, holding every domain's lock
@@ -51,14 +53,18 @@ def cmd_init(args, settings) -> None:
 
 
 def cmd_services(args, settings) -> None:
-    from spark_jobs import services
+    from spark_jobs import services, trino_services
 
     if args.action == "up":
         settings = services.up(settings)
+        print(services.status(settings).describe(settings))
+        print(trino_services.up(settings))
     elif args.action == "down":
+        print(trino_services.down(settings))
         print("minio: stopped" if services.down(settings) else "minio: was not running")
-        return
-    print(services.status(settings).describe(settings))
+    else:
+        print(services.status(settings).describe(settings))
+        print(trino_services.describe(settings))
 
 
 def cmd_run(args, settings) -> None:
@@ -105,7 +111,7 @@ def cmd_sql(args, settings) -> None:
     from spark_jobs.query import run_query
 
     check_catalog(settings)
-    run_query(settings, args.query, args.format, args.out, write=args.write)
+    run_query(settings, args.query, args.format, args.out, write=args.write, engine=args.engine)
 
 
 def cmd_generate(args, settings) -> None:
@@ -179,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shoplake", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create namespaces and tables (idempotent)").set_defaults(func=cmd_init)
-    services = sub.add_parser("services", help="local MinIO")
+    services = sub.add_parser("services", help="local MinIO and Trino")
     services.add_argument("action", choices=("up", "down", "status"))
     services.set_defaults(func=cmd_services)
     run = sub.add_parser("run", help="run a domain's daily pipeline for a date or a range")
@@ -197,8 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     maintain.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                           help="when a domain run holds its lock, wait up to this long (default: fail at once)")
     maintain.set_defaults(func=cmd_maintain)
-    sql = sub.add_parser("sql", help="run a read-only Spark SQL query against the lake")
+    sql = sub.add_parser("sql", help="run a read-only query against the lake (Trino or Spark SQL)")
     sql.add_argument("query")
+    sql.add_argument("--engine", choices=("trino", "spark"),
+                     help="where the query runs (default: trino while `services up` runs it, else spark)")
     sql.add_argument("--write", action="store_true",
                      help="run any statement (DROP, CALL, ALTER ...) with the lake's write credentials")
     sql.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")

@@ -40,6 +40,11 @@ class Settings:
     # SHOPLAKE_SNAPSHOT_RETENTION_DAYS: maintenance keeps every state of the last N days
     # readable by time travel and expires older snapshots (spark_jobs/maintenance.py).
     snapshot_retention_days: int = 7
+    # SHOPLAKE_TRINO (on|off): `services up` starts Trino beside MinIO; SHOPLAKE_TRINO_PORT
+    # its HTTP port on 127.0.0.1; SHOPLAKE_TRINO_JAVA_HOME a JDK >= 24 (spark_jobs/trino_install.py).
+    trino_enabled: bool = True
+    trino_port: int = 8090
+    trino_java_home: str | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -94,6 +99,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         shuffle_partitions=int(env.get("SHOPLAKE_SHUFFLE_PARTITIONS", "8")),
         cache_dir=Path(env.get("SHOPLAKE_CACHE", Path.home() / ".cache" / "shoplake")),
         snapshot_retention_days=int(env.get("SHOPLAKE_SNAPSHOT_RETENTION_DAYS", "7")),
+        trino_enabled=env.get("SHOPLAKE_TRINO", "on").lower() not in ("off", "0", "false", "no"),
+        trino_port=int(env.get("SHOPLAKE_TRINO_PORT", "8090")),
+        trino_java_home=env.get("SHOPLAKE_TRINO_JAVA_HOME"),
     )
 
 

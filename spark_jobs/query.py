@@ -1,9 +1,12 @@
-"""``shoplake sql``: run one Spark SQL query and print or save the result.
+"""``shoplake sql``: run one query through Trino or Spark and print or save the result.
 
-By default a query only reads: the statement must pass :mod:`spark_jobs.read_only`, and
-on an S3 warehouse Spark signs its requests with temporary read-only credentials
-(:func:`spark_jobs.services.read_only_credentials`), so MinIO itself refuses a write
-even if a statement got past the check. ``--write`` runs any statement with the lake's
+``--engine trino`` (the default while the embedded Trino runs) sends the query to Trino,
+whose catalog is read-only by construction (:mod:`spark_jobs.trino_config`).
+
+``--engine spark`` runs it as Spark SQL. By default a query only reads: the statement
+must pass :mod:`spark_jobs.read_only`, and on an S3 warehouse Spark signs its requests
+with temporary read-only credentials (:func:`spark_jobs.services.read_only_credentials`),
+so MinIO itself refuses a write even if a statement got past the check. ``--write`` runs any statement with the lake's
 own keys, for maintenance, after a warning.
 """
 from __future__ import annotations
@@ -44,26 +47,62 @@ def _frame(settings: Settings, query: str, write: bool):
     return read_only.read_frame(_read_only_session(settings), query)
 
 
-def run_query(settings: Settings, query: str, fmt: str, out: str | None, write: bool = False) -> None:
+def choose_engine(settings: Settings, engine: str | None, write: bool) -> str:
+    """``trino`` or ``spark``: the one asked for, else Trino while this clone's runs (never for --write)."""
+    if engine == "trino" and write:
+        raise ShoplakeError("Trino reads the lake only: --write needs --engine spark")
+    if engine:
+        return engine
+    if write or not settings.trino_enabled:
+        return "spark"
+    from spark_jobs.trino_server import status
+
+    answer = status(settings)
+    # Only the Trino this clone started (its PID): another server on the port is not ours.
+    return "trino" if answer.running and not answer.starting and answer.pid is not None else "spark"
+
+
+def _spark_result(settings: Settings, query: str, write: bool):
+    """(columns, rows, pandas frame) of a Spark SQL statement; rows and frame are functions,
+    so Spark computes only the one the output format needs."""
     from pyspark.errors import AnalysisException, ParseException
 
     try:
         frame = _frame(settings, query, write)
     except (AnalysisException, ParseException) as error:
         raise ShoplakeError(str(error).strip().splitlines()[0]) from None
+    return frame.columns, lambda: [tuple(r) for r in frame.collect()], frame.toPandas
+
+
+def _trino_result(settings: Settings, query: str):
+    """The same triple for a Trino query (already fetched whole by the client)."""
+    import pandas as pd
+
+    from spark_jobs.trino_client import fetch
+
+    result = fetch(settings, query)
+    return result.columns, lambda: result.rows, lambda: pd.DataFrame(result.rows, columns=result.columns)
+
+
+def run_query(settings: Settings, query: str, fmt: str, out: str | None, write: bool = False,
+              engine: str | None = None) -> None:
+    if fmt == "parquet" and not out:
+        raise ShoplakeError("--format parquet needs --out PATH")
+    if choose_engine(settings, engine, write) == "trino":
+        columns, table_rows, pandas_frame = _trino_result(settings, query)
+    else:
+        columns, table_rows, pandas_frame = _spark_result(settings, query, write)
     if fmt == "table":
-        rows = [tuple(r) for r in frame.collect()]
-        text = _format_table(frame.columns, rows) + f"\n({len(rows)} rows)\n"
+        rows = table_rows()
+        text = _format_table(columns, rows) + f"\n({len(rows)} rows)\n"
     elif fmt in ("csv", "json"):
-        pandas = frame.toPandas()
+        pandas = pandas_frame()
         text = pandas.to_csv(index=False) if fmt == "csv" else pandas.to_json(orient="records", lines=True, date_format="iso")
     else:
-        if not out:
-            raise ShoplakeError("--format parquet needs --out PATH")
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        pq.write_table(pa.Table.from_pandas(frame.toPandas(), preserve_index=False), out)
+        pq.write_table(pa.Table.from_pandas(pandas_frame(), preserve_index=False), out)
         print(f"wrote {out}")
         return
     if out:

@@ -16,7 +16,7 @@ SERVICES = COMPOSE["services"]
 
 EXPECTED_SERVICES = {
     "minio", "minio-init", "postgres", "airflow-init", "airflow-api-server", "airflow-scheduler",
-    "airflow-dag-processor", "airflow-triggerer", "spark-master", "spark-worker",
+    "airflow-dag-processor", "airflow-triggerer", "spark-master", "spark-worker", "trino",
 }
 # `${VAR}` or `${VAR:?message}` only: a `${VAR:-default}` would smuggle in a default credential.
 REQUIRED_INTERPOLATION = re.compile(r"\$\{[A-Z_][A-Z0-9_]*(:?\?[^}]*)?\}")
@@ -80,6 +80,7 @@ def test_airflow_and_spark_services_get_every_shoplake_setting(name):
     ("postgres", "pg_isready"),
     ("airflow-api-server", "/api/v2/monitor/health"),
     ("spark-master", "localhost:8081"),
+    ("trino", "/usr/lib/trino/bin/health-check"),
 ])
 def test_core_services_have_healthchecks(name, probe):
     check = SERVICES[name].get("healthcheck") or {}
@@ -171,3 +172,56 @@ def test_image_copies_every_project_dir_the_code_reads():
     }
     assert used, "no PROJECT_ROOT paths found: did the code change shape?"
     assert used <= copied, f"Dockerfile does not COPY {sorted(used - copied)}"
+
+
+TRINO_CATALOG_DIR = ROOT / "docker" / "trino" / "catalog"
+
+
+def _properties(path: Path) -> dict[str, str]:
+    lines = [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
+    return dict(line.split("=", 1) for line in lines)
+
+
+def test_trino_is_the_pinned_release_on_loopback_with_only_the_lake_catalog():
+    from spark_jobs.trino_install import TRINO_VERSION
+
+    trino = SERVICES["trino"]
+    assert trino["image"] == f"trinodb/trino:{TRINO_VERSION}"
+    assert trino["ports"] and all(port.startswith("127.0.0.1:") for port in trino["ports"])
+    # The whole catalog directory is mounted: the image's writable sample catalogs are gone.
+    assert "./docker/trino/catalog:/etc/trino/catalog:ro" in trino["volumes"]
+    assert sorted(p.name for p in TRINO_CATALOG_DIR.iterdir()) == ["lake.properties"]
+    deps = trino["depends_on"]
+    assert deps["minio-init"]["condition"] == deps["airflow-init"]["condition"] == "service_completed_successfully"
+
+
+def test_trino_catalog_is_the_one_spark_writes_with_what_the_embedded_trino_generates():
+    """The compose catalog file equals spark_jobs.trino_config's output for the compose
+    settings, secrets replaced by Trino's ${ENV:...} references the service provides."""
+    from spark_jobs.config import load_settings
+    from spark_jobs.session import S3Credentials
+    from spark_jobs.trino_config import catalog_properties
+
+    env = _env(SERVICES["airflow-scheduler"])
+    settings = load_settings({**env, "SHOPLAKE_CATALOG_PASSWORD": "${ENV:CATALOG_PASSWORD}"})
+    keys = S3Credentials("${ENV:TRINO_S3_ACCESS_KEY}", "${ENV:TRINO_S3_SECRET_KEY}")
+    catalog = _properties(TRINO_CATALOG_DIR / "lake.properties")
+    assert catalog == catalog_properties(settings, keys)
+    assert catalog["iceberg.security"] == "read_only"
+    provided = set(_env(SERVICES["trino"]))
+    assert set(re.findall(r"\$\{ENV:(\w+)\}", "\n".join(catalog.values()))) == provided
+
+
+def test_trino_reads_with_minios_read_only_user_never_the_root_keys():
+    from spark_jobs.minio_users import POLICY_NAME
+    from spark_jobs.services import read_only_policy
+
+    trino_env, init = _env(SERVICES["trino"]), SERVICES["minio-init"]
+    assert trino_env["TRINO_S3_ACCESS_KEY"] == _env(init)["TRINO_S3_ACCESS_KEY"]
+    assert "MINIO_ROOT" not in " ".join(trino_env.values())
+    script = " ".join(init["command"])
+    assert f"mc admin policy create lake {POLICY_NAME} /policies/warehouse-read-only.json" in script
+    assert 'mc admin user add lake "$$TRINO_S3_ACCESS_KEY"' in script
+    assert f"mc admin policy attach lake {POLICY_NAME} --user" in script
+    mounted = json.loads((ROOT / "docker" / "trino" / "warehouse-read-only.json").read_text())
+    assert mounted == read_only_policy("warehouse")

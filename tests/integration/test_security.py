@@ -53,6 +53,7 @@ def lake(tmp_path_factory):
         "SHOPLAKE_HOME": str(home), "SHOPLAKE_S3_ENDPOINT": f"http://127.0.0.1:{_free_port()}",
         "SHOPLAKE_LANDING": "s3://landing", "SHOPLAKE_WAREHOUSE": "s3://warehouse",
         "SHOPLAKE_SPARK_MASTER": "local[2]", "SHOPLAKE_SHUFFLE_PARTITIONS": "4", "SHOPLAKE_SPARK_DRIVER_MEMORY": "1g",
+        "SHOPLAKE_TRINO": "off",     # test_trino.py checks Trino's command line and listeners
     })
     cli = lambda *args: run_watched(SHOPLAKE + list(args), env)  # noqa: E731
     up, _ = cli("services", "up")
