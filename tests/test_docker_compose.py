@@ -183,7 +183,7 @@ def _properties(path: Path) -> dict[str, str]:
 
 
 def test_trino_is_the_pinned_release_on_loopback_with_only_the_lake_catalog():
-    from spark_jobs.trino_install import TRINO_VERSION
+    from spark_jobs.trino.install import TRINO_VERSION
 
     trino = SERVICES["trino"]
     assert trino["image"] == f"trinodb/trino:{TRINO_VERSION}"
@@ -196,11 +196,11 @@ def test_trino_is_the_pinned_release_on_loopback_with_only_the_lake_catalog():
 
 
 def test_trino_catalog_is_the_one_spark_writes_with_what_the_embedded_trino_generates():
-    """The compose catalog file equals spark_jobs.trino_config's output for the compose
+    """The compose catalog file equals spark_jobs.trino.config's output for the compose
     settings, secrets replaced by Trino's ${ENV:...} references the service provides."""
     from spark_jobs.config import load_settings
     from spark_jobs.session import S3Credentials
-    from spark_jobs.trino_config import catalog_properties
+    from spark_jobs.trino.config import catalog_properties
 
     env = _env(SERVICES["airflow-scheduler"])
     settings = load_settings({**env, "SHOPLAKE_CATALOG_PASSWORD": "${ENV:CATALOG_PASSWORD}"})

@@ -1,4 +1,4 @@
-"""Trino over the lake Spark writes: a real Trino 476 (started by spark_jobs.trino_server on
+"""Trino over the lake Spark writes: a real Trino 476 (started by spark_jobs.trino.server on
 a free port) reading the session's MinIO through the same Iceberg JDBC catalog.
 
 One lake is built by a Spark subprocess (trino_lake_probe.py: both domains, two days, then a
@@ -33,7 +33,7 @@ def trino_lake(minio_env):
     """The probe's Spark reads, and Trino started on the lake it built."""
     import subprocess
 
-    from spark_jobs import trino_server
+    from spark_jobs.trino import server as trino_server
     from spark_jobs.config import load_settings
 
     env = {**os.environ, **minio_env, "SHOPLAKE_TRINO_PORT": str(_free_port()), "TZ": "UTC", "PYTHONPATH": str(ROOT)}
@@ -53,7 +53,7 @@ def trino_lake(minio_env):
 
 def trino_read(settings, query: str) -> dict:
     """Trino's answer in the probe's form: schema (name, Trino type) and sorted plain rows."""
-    from spark_jobs.trino_client import fetch
+    from spark_jobs.trino.client import fetch
 
     result = fetch(settings, query)
     rows = sorted((plain(row) for row in result.rows), key=json.dumps)
@@ -68,7 +68,7 @@ def test_trino_runs_on_loopback_with_no_key_on_its_command_line(trino_lake):
     from process_watch import listening
 
     from spark_jobs.minio_users import read_only_keys
-    from spark_jobs.trino_server import START_TIMEOUT, read_pid, status
+    from spark_jobs.trino.server import START_TIMEOUT, read_pid, status
 
     settings = trino_lake["settings"]
     assert 0 < trino_lake["start_seconds"] < START_TIMEOUT
@@ -130,7 +130,7 @@ def test_snapshots_metadata_table_lists_the_published_history(trino_lake):
 ])
 def test_a_write_through_trino_is_refused_in_one_line(trino_lake, statement):
     from spark_jobs.errors import ShoplakeError
-    from spark_jobs.trino_client import fetch
+    from spark_jobs.trino.client import fetch
 
     with pytest.raises(ShoplakeError, match=r"^Trino reads the lake only \(Access Denied: ") as refused:
         fetch(trino_lake["settings"], statement)
@@ -161,7 +161,7 @@ def test_the_read_only_minio_user_reads_but_cannot_write_or_delete(trino_lake):
 
 
 def test_generated_trino_state_is_owner_only_and_holds_no_lake_key(trino_lake):
-    from spark_jobs.trino_config import trino_dir
+    from spark_jobs.trino.config import trino_dir
 
     settings = trino_lake["settings"]
     home = trino_dir(settings)
@@ -192,8 +192,8 @@ def test_shoplake_sql_through_trino_refuses_a_write_with_one_line(trino_lake, sh
 
 def test_services_up_again_keeps_trino_and_down_stops_it_by_its_pid(trino_lake):
     """Last in this module: it stops the module's Trino (the fixture's own stop is then a no-op)."""
-    from spark_jobs import trino_services
-    from spark_jobs.trino_server import read_pid, status
+    from spark_jobs.trino import services as trino_services
+    from spark_jobs.trino.server import read_pid, status
 
     settings = trino_lake["settings"]
     pid = read_pid(settings)

@@ -6,8 +6,8 @@ or with ``SHOPLAKE_TRINO=off``, gets a line saying so and a working MinIO.
 from __future__ import annotations
 
 from spark_jobs.config import Settings
-from spark_jobs.trino_install import installed, server_dir
-from spark_jobs import trino_server
+from spark_jobs.trino.install import installed, server_dir
+from spark_jobs.trino import server as trino_server
 
 
 def up(settings: Settings) -> str:

@@ -9,8 +9,8 @@ from spark_jobs.config import load_settings
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.query import choose_engine
 from spark_jobs.session import S3Credentials
-from spark_jobs.trino_config import catalog_properties, server_properties, write_config
-from spark_jobs.trino_services import up
+from spark_jobs.trino.config import catalog_properties, server_properties, write_config
+from spark_jobs.trino.services import up
 
 KEYS = S3Credentials("ro-access-key-123", "ro-secret-key-456")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from spark_jobs.config import Settings
 from spark_jobs.errors import ShoplakeError
-from spark_jobs.trino_config import TRINO_CATALOG
+from spark_jobs.trino.config import TRINO_CATALOG
 
 USER = "shoplake"       # Trino needs a user name; without authentication it only labels queries
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from spark_jobs.config import Settings, is_s3
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.local_state import OWNER_ONLY, open_private_log, write_private
-from spark_jobs.trino_config import http_uri, jvm_options, trino_dir, write_config
-from spark_jobs.trino_install import find_java, require_server
+from spark_jobs.trino.config import http_uri, jvm_options, trino_dir, write_config
+from spark_jobs.trino.install import find_java, require_server
 
 START_TIMEOUT = 240     # seconds; a cold start on a busy 2-core machine takes about a minute
 
