@@ -1,19 +1,22 @@
 """The production path, proven here: a lake on MinIO whose Iceberg JDBC catalog is a real
 PostgreSQL server (``spark_jobs.local_postgres``), driven through the CLI as a user would
 (fixture ``postgres_lake``: `init` and one generated day on local[2]). A re-run of the day
-must change no row of any table (the slow variant re-runs it on a Spark standalone
+must change no row of any table, and Trino opened on the same PostgreSQL catalog reads
+every gold table as PyIceberg does (the slow variant re-runs it on a Spark standalone
 cluster, ``spark_jobs.local_spark_cluster``: PostgreSQL and a cluster together). PyIceberg (SQLAlchemy + psycopg2) reads
 what Spark (the JDBC driver) wrote, and the domain lock row lives in the same database."""
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import time
 
 import pytest
-from fault_injection import catalog_contents, differences
+from fault_injection import RUN_COLUMNS, _comparable, catalog_contents, differences
 from lake_support import executor_logs
 from process_watch import run_watched
+from trino_values import plain
 
 pytestmark = pytest.mark.integration
 
@@ -93,3 +96,37 @@ def test_a_rerun_on_the_spark_cluster_changes_no_row(postgres_lake, spark_cluste
     assert any("Running task" in log for log in logs)
     assert not any(secret in log for log in logs for secret in secrets)
     assert differences(catalog_contents(load_catalog(postgres_lake["settings"])), postgres_lake["first"]) == {}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_json(rows) -> list:
+    return sorted(([plain(_comparable(value)) for value in row] for row in rows), key=repr)
+
+
+def test_trino_on_the_postgresql_catalog_reads_every_gold_table(postgres_lake):
+    """Trino's lake catalog pointed at PostgreSQL (user and password from the catalog
+    settings, S3 through the read-only MinIO user) answers every gold table with the rows
+    PyIceberg read after the day's run."""
+    from spark_jobs.catalog import load_catalog
+    from spark_jobs.config import load_settings
+    from spark_jobs.trino import server as trino_server
+    from spark_jobs.trino.client import fetch
+
+    settings = load_settings({**postgres_lake["env"], "SHOPLAKE_TRINO_PORT": str(_free_port())})
+    catalog = load_catalog(settings)
+    gold = [name for name in postgres_lake["first"] if name.startswith("gold.") and " " not in name]
+    assert "gold.daily_active_users" in gold
+    seconds = trino_server.up(settings)
+    print(f"\nTrino on the PostgreSQL catalog ready in {seconds:.1f} s")
+    try:
+        for name in gold:
+            columns = [f.name for f in catalog.load_table(name).schema().fields if f.name not in RUN_COLUMNS]
+            result = fetch(settings, f"SELECT {', '.join(columns)} FROM {name}")
+            assert _as_json(result.rows) == _as_json(postgres_lake["first"][name]), name
+    finally:
+        trino_server.down(settings)
