@@ -52,6 +52,7 @@ def rebuilt_gold(spark, lake, as_of: date) -> dict[str, list[tuple]]:
     return result
 
 
+@pytest.mark.slow   # the default suite proves day-by-day runs in several orders in test_reference_worlds.py
 def test_day_by_day_with_a_swap_and_a_rerun_equals_a_rebuild_from_scratch(spark, lake):
     reset_lake(spark)
     order = [DAY[0], DAY[1], DAY[3], DAY[2], DAY[4], DAY[2]]    # 4th before 3rd, 3rd re-run last
