@@ -11,7 +11,10 @@ own keys, for maintenance, after a warning.
 """
 from __future__ import annotations
 
+import json
 import sys
+from datetime import date, datetime, time
+from decimal import Decimal
 
 from spark_jobs import read_only
 from spark_jobs.config import Settings, is_s3
@@ -27,6 +30,27 @@ def _format_table(columns: list[str], rows: list[tuple]) -> str:
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     line = lambda values: " | ".join(v.ljust(w) for v, w in zip(values, widths))  # noqa: E731
     return "\n".join([line(columns), "-+-".join("-" * w for w in widths), *(line(r) for r in cells)])
+
+
+def _json_value(value):
+    """A value as JSON keeps it exactly: dates and instants as ISO text, decimals as their
+    digits (a float would round them), arrays and structs recursively."""
+    if hasattr(value, "asDict"):        # a Spark struct Row (a tuple, but named)
+        return _json_value(value.asDict(recursive=False))
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    return value
+
+
+def _json_lines(columns: list[str], rows: list[tuple]) -> str:
+    """One JSON object per row (JSON Lines), the same from both engines."""
+    return "".join(json.dumps(dict(zip(columns, map(_json_value, row))), ensure_ascii=False) + "\n" for row in rows)
 
 
 def _read_only_session(settings: Settings):
@@ -95,9 +119,10 @@ def run_query(settings: Settings, query: str, fmt: str, out: str | None, write: 
     if fmt == "table":
         rows = table_rows()
         text = _format_table(columns, rows) + f"\n({len(rows)} rows)\n"
-    elif fmt in ("csv", "json"):
-        pandas = pandas_frame()
-        text = pandas.to_csv(index=False) if fmt == "csv" else pandas.to_json(orient="records", lines=True, date_format="iso")
+    elif fmt == "json":
+        text = _json_lines(columns, table_rows())
+    elif fmt == "csv":
+        text = pandas_frame().to_csv(index=False)
     else:
         import pyarrow as pa
         import pyarrow.parquet as pq
