@@ -34,6 +34,7 @@ from datetime import datetime, timedelta, timezone
 
 from spark_jobs.config import Settings, sqlalchemy_catalog_uri
 from spark_jobs.errors import ShoplakeError
+from spark_jobs.processes import alive
 
 LOCK_TABLE = "shoplake_domain_locks"
 DEFAULT_LEASE = timedelta(minutes=2)
@@ -72,18 +73,8 @@ class Holder:
         """The holder is gone: silent for longer than the lease, or a dead process of this host."""
         if now - self.heartbeat_at > lease:
             return True
-        return self.host == host and not pid_alive(self.pid)
+        return self.host == host and not alive(self.pid)
 
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists on this host (signal 0 only checks)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:     # exists, owned by another user
-        return True
-    return True
 
 
 def utc_now() -> datetime:

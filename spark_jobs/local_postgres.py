@@ -23,7 +23,6 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,13 +31,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from spark_jobs.errors import ShoplakeError
+from spark_jobs.processes import LOOPBACK, alive, free_port
 from spark_jobs.local_state import open_private_log, private_dir, write_private
 
 SERVER_USER = "postgres"        # the system user Debian's postgresql package creates
 SUPERUSER = "postgres"
 CATALOG_ROLE = "iceberg"
 CATALOG_DATABASE = "iceberg"
-LOOPBACK = "127.0.0.1"
 STATE_FILE = "postgres.json"
 ENV_FILE = "postgres.env"
 LOG_FILE = "postgres.log"
@@ -77,7 +76,7 @@ class LocalPostgres:
             pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
         except (FileNotFoundError, IndexError, ValueError):
             return None
-        return pid if _alive(pid) else None
+        return pid if alive(pid) else None
 
 
 def server_binaries(env: dict[str, str] | None = None) -> Path:
@@ -130,28 +129,6 @@ def _give_to_server(path: Path) -> None:
     user = _server_user()
     if user is not None:
         os.chown(path, user.pw_uid, user.pw_gid)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
-
-
-def _alive(pid: int) -> bool:
-    """Whether the process runs; an exited child of ours (the server, when this process
-    started it) is collected first, so it does not linger as a zombie."""
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-    except PermissionError:     # exists, owned by another user
-        return True
 
 
 def _run(command: list[str], log, log_path: Path, what: str) -> None:
@@ -257,7 +234,7 @@ def _save(home: Path, server: LocalPostgres) -> None:
 
 
 def _new_server(home: Path) -> LocalPostgres:
-    return LocalPostgres(root=str(_new_root(home)), port=_free_port(),
+    return LocalPostgres(root=str(_new_root(home)), port=free_port(),
                          superuser_password=secrets.token_urlsafe(24), catalog_password=secrets.token_urlsafe(24))
 
 
@@ -294,9 +271,9 @@ def down(home: Path, remove: bool = False) -> bool:
     if pid is not None:
         os.kill(pid, signal.SIGINT)
         deadline = time.monotonic() + 30
-        while _alive(pid) and time.monotonic() < deadline:
+        while alive(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if _alive(pid):
+        if alive(pid):
             raise ShoplakeError(f"PostgreSQL (pid {pid}) did not stop in 30 s; see {home / LOG_FILE}")
     if remove:
         shutil.rmtree(server.root, ignore_errors=True)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,9 +24,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from spark_jobs.errors import ShoplakeError
+from spark_jobs.processes import LOOPBACK, alive, free_port
 from spark_jobs.local_state import OWNER_ONLY, open_private_log, private_dir, write_private
 
-LOOPBACK = "127.0.0.1"
 MASTER_CLASS = "org.apache.spark.deploy.master.Master"
 WORKER_CLASS = "org.apache.spark.deploy.worker.Worker"
 START_TIMEOUT_SECONDS = 90
@@ -79,12 +78,6 @@ def spark_home() -> Path:
     return home
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
-
-
 def _daemon_env(root: Path) -> dict[str, str]:
     """The daemons' environment: loopback only, no secret of ours (no SHOPLAKE_* or AWS_*)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SHOPLAKE_", "AWS_"))}
@@ -107,24 +100,12 @@ def _start(root: Path, name: str, args: list[str]) -> int:
     return process.pid
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-
-
 def _wait_for_worker(cluster: LocalSparkCluster) -> None:
     """Until the master lists the worker as ALIVE (it registers a few seconds after start)."""
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         for name, pid in (("master", cluster.master_pid), ("worker", cluster.worker_pid)):
-            if not _alive(pid):
+            if not alive(pid):
                 raise ShoplakeError(f"the Spark {name} exited; see {Path(cluster.root) / (name + '.log')}")
         try:
             if any(worker["state"] == "ALIVE" for worker in cluster.state()["workers"]):
@@ -142,7 +123,7 @@ def start(root: Path, cores: int = 2, memory: str = "2g") -> LocalSparkCluster:
     loopback ports, and wait until the worker has registered."""
     root = private_dir(root)
     private_dir(root / "work")
-    master_port, master_ui_port, worker_ui_port = _free_port(), _free_port(), _free_port()
+    master_port, master_ui_port, worker_ui_port = free_port(), free_port(), free_port()
     master_pid = _start(root, "master", [MASTER_CLASS, "--host", LOOPBACK, "--port", str(master_port),
                                          "--webui-port", str(master_ui_port)])
     worker_pid = _start(root, "worker", [WORKER_CLASS, f"spark://{LOOPBACK}:{master_port}", "--host", LOOPBACK,
@@ -156,13 +137,13 @@ def start(root: Path, cores: int = 2, memory: str = "2g") -> LocalSparkCluster:
 
 def _terminate(pid: int) -> None:
     """SIGTERM, then SIGKILL after 20 s: a worker's shutdown also ends its executors."""
-    if not _alive(pid):
+    if not alive(pid):
         return
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 20
-    while _alive(pid) and time.monotonic() < deadline:
+    while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    if _alive(pid):
+    if alive(pid):
         os.kill(pid, signal.SIGKILL)
 
 
@@ -194,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(OWNER_ONLY)
     root = load_settings().home / "spark-cluster"
     cluster = load(root)
-    running = cluster is not None and _alive(cluster.master_pid) and _alive(cluster.worker_pid)
+    running = cluster is not None and alive(cluster.master_pid) and alive(cluster.worker_pid)
     try:
         if args.action == "up" and not running:
             cluster, running = start(root, args.cores, args.memory), True

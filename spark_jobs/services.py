@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 from spark_jobs.config import Settings
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.local_state import OWNER_ONLY, open_private_log, private_dir, write_private
+from spark_jobs.processes import alive
 from spark_jobs.session import S3Credentials
 from spark_jobs.storage import s3_client
 
@@ -61,22 +62,12 @@ def _pid_file(settings: Settings):
     return settings.home / "minio.pid"
 
 
-def _reap(pid: int) -> None:
-    """Collect an exited child (tests start MinIO from their own process)."""
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
-
-
 def _read_pid(settings: Settings) -> int | None:
     try:
         pid = int(_pid_file(settings).read_text())
-        _reap(pid)
-        os.kill(pid, 0)
-        return pid
-    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+    except (FileNotFoundError, ValueError):
         return None
+    return pid if alive(pid) else None
 
 
 def _start_server(settings: Settings) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from spark_jobs.config import Settings, is_s3
 from spark_jobs.errors import ShoplakeError
+from spark_jobs.processes import alive
 from spark_jobs.local_state import OWNER_ONLY, open_private_log, write_private
 from spark_jobs.trino.config import http_uri, jvm_options, trino_dir, write_config
 from spark_jobs.trino.install import find_java, require_server
@@ -45,25 +46,13 @@ def _pid_file(settings: Settings):
     return trino_dir(settings) / "trino.pid"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.waitpid(pid, os.WNOHANG)     # reap it if this process started it and it exited
-    except ChildProcessError:
-        pass
-    try:
-        os.kill(pid, 0)
-        return True
-    except (ProcessLookupError, PermissionError):
-        return False
-
-
 def read_pid(settings: Settings) -> int | None:
     """The PID of the Trino this clone started, if it is still alive."""
     try:
         pid = int(_pid_file(settings).read_text())
     except (FileNotFoundError, ValueError):
         return None
-    return pid if _alive(pid) else None
+    return pid if alive(pid) else None
 
 
 def server_info(settings: Settings) -> dict | None:
@@ -153,7 +142,7 @@ def down(settings: Settings) -> bool:
         return False
     os.kill(pid, 15)
     for _ in range(300):
-        if not _alive(pid):
+        if not alive(pid):
             break
         time.sleep(0.1)
     else:

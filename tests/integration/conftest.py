@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 
 import pytest
 
+from spark_jobs.processes import free_port
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +20,7 @@ def minio_env(tmp_path_factory):
     home = tmp_path_factory.mktemp("minio-lake")
     env = {
         "SHOPLAKE_HOME": str(home),
-        "SHOPLAKE_S3_ENDPOINT": f"http://127.0.0.1:{_free_port()}",
+        "SHOPLAKE_S3_ENDPOINT": f"http://127.0.0.1:{free_port()}",
         "SHOPLAKE_LANDING": "s3://landing",
         "SHOPLAKE_WAREHOUSE": "s3://warehouse",
         "SHOPLAKE_SPARK_MASTER": "local[2]",

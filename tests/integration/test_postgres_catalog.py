@@ -8,7 +8,6 @@ what Spark (the JDBC driver) wrote, and the domain lock row lives in the same da
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import time
 
@@ -17,6 +16,8 @@ from fault_injection import RUN_COLUMNS, _comparable, catalog_contents, differen
 from lake_support import executor_logs
 from process_watch import run_watched
 from trino_values import plain
+
+from spark_jobs.processes import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -98,11 +99,6 @@ def test_a_rerun_on_the_spark_cluster_changes_no_row(postgres_lake, spark_cluste
     assert differences(catalog_contents(load_catalog(postgres_lake["settings"])), postgres_lake["first"]) == {}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def _as_json(rows) -> list:
     return sorted(([plain(_comparable(value)) for value in row] for row in rows), key=repr)
@@ -117,7 +113,7 @@ def test_trino_on_the_postgresql_catalog_reads_every_gold_table(postgres_lake):
     from spark_jobs.trino import server as trino_server
     from spark_jobs.trino.client import fetch
 
-    settings = load_settings({**postgres_lake["env"], "SHOPLAKE_TRINO_PORT": str(_free_port())})
+    settings = load_settings({**postgres_lake["env"], "SHOPLAKE_TRINO_PORT": str(free_port())})
     catalog = load_catalog(settings)
     gold = [name for name in postgres_lake["first"] if name.startswith("gold.") and " " not in name]
     assert "gold.daily_active_users" in gold

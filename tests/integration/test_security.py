@@ -4,13 +4,13 @@ loopback interface, owner-only local state, and a `shoplake sql` that only reads
 from __future__ import annotations
 
 import os
-import socket
 import stat
 import sys
 
 import pytest
-
 from process_watch import run_watched
+
+from spark_jobs.processes import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -18,11 +18,6 @@ SHOPLAKE = [sys.executable, "-m", "spark_jobs.cli"]
 DAY = "2026-01-01"
 TABLE = "gold.daily_active_users"
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def assert_no_secret_seen(watched, settings) -> None:
@@ -50,7 +45,7 @@ def lake(tmp_path_factory):
     home = tmp_path_factory.mktemp("secure") / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPLAKE_")}
     env.update({
-        "SHOPLAKE_HOME": str(home), "SHOPLAKE_S3_ENDPOINT": f"http://127.0.0.1:{_free_port()}",
+        "SHOPLAKE_HOME": str(home), "SHOPLAKE_S3_ENDPOINT": f"http://127.0.0.1:{free_port()}",
         "SHOPLAKE_LANDING": "s3://landing", "SHOPLAKE_WAREHOUSE": "s3://warehouse",
         "SHOPLAKE_SPARK_MASTER": "local[2]", "SHOPLAKE_SHUFFLE_PARTITIONS": "4", "SHOPLAKE_SPARK_DRIVER_MEMORY": "1g",
         "SHOPLAKE_TRINO": "off",     # test_trino.py checks Trino's command line and listeners

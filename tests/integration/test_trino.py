@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 import time
 from pathlib import Path
@@ -16,16 +15,13 @@ from pathlib import Path
 import pytest
 from trino_values import plain, trino_type
 
+from spark_jobs.processes import free_port
+
 pytestmark = pytest.mark.integration
 
 PROBE = Path(__file__).with_name("trino_lake_probe.py")
 ROOT = Path(__file__).resolve().parents[2]
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +32,7 @@ def trino_lake(minio_env):
     from spark_jobs.trino import server as trino_server
     from spark_jobs.config import load_settings
 
-    env = {**os.environ, **minio_env, "SHOPLAKE_TRINO_PORT": str(_free_port()), "TZ": "UTC", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **minio_env, "SHOPLAKE_TRINO_PORT": str(free_port()), "TZ": "UTC", "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
     done = subprocess.run([sys.executable, str(PROBE)], env=env, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stderr[-3000:]
