@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 from pyspark.sql import SparkSession
 
-from spark_jobs.config import Settings
+from spark_jobs.config import PROJECT_ROOT, Settings
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.gold import processed_as_of
 from spark_jobs.quality.domains import gold_tables
@@ -73,7 +73,28 @@ def register_views(spark: SparkSession, domain: str) -> dict[str, int | None]:
     return checked
 
 
+# Soda Core's own config file: both of its keys set, so Soda never rewrites it.
+SODA_CONFIG = PROJECT_ROOT / "conf" / "soda_config.yml"
+
+
+def soda_without_telemetry() -> None:
+    """Make Soda Core read :data:`SODA_CONFIG`, which turns its usage traces off.
+
+    Without it, Soda writes ``~/.soda/config.yml`` saying ``send_anonymous_usage_stats:
+    true`` and sends traces to collect.soda.io from every scan; a lake's quality checks
+    have no business calling out. Its config is a process-wide singleton created by the
+    first Soda import, so every scan goes through here before importing Soda.
+    """
+    from soda.common.config_helper import ConfigHelper
+
+    helper = ConfigHelper.get_instance(str(SODA_CONFIG))
+    if helper.send_anonymous_usage_stats:
+        raise ShoplakeError(f"Soda Core's config ({helper.config_path}) turns usage traces on; "
+                            "set send_anonymous_usage_stats: false there")
+
+
 def soda_scan(spark: SparkSession, files: list[Path], variables: dict[str, str]):
+    soda_without_telemetry()
     from soda.scan import Scan
 
     scan = Scan()

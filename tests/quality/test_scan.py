@@ -103,3 +103,14 @@ def test_each_gold_model_reads_only_the_silver_tables_of_its_declared_sources():
 
     for gold in DOMAIN.gold:
         assert sources(gold.name) == set(gold.sources), gold.name
+
+
+def test_soda_reads_shoplakes_config_and_sends_no_usage_traces():
+    from soda.common.config_helper import ConfigHelper
+
+    from spark_jobs.quality.scan import SODA_CONFIG, soda_without_telemetry
+
+    soda_without_telemetry()
+    helper = ConfigHelper.get_instance()
+    assert helper.send_anonymous_usage_stats is False
+    assert helper.config_path == str(SODA_CONFIG)
