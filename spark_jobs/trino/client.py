@@ -6,6 +6,7 @@ Trino reports, into one :class:`ShoplakeError` line.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from spark_jobs.config import Settings
@@ -13,6 +14,9 @@ from spark_jobs.errors import ShoplakeError
 from spark_jobs.trino.config import TRINO_CATALOG
 
 USER = "shoplake"       # Trino needs a user name; without authentication it only labels queries
+# Trino learns which node serves a catalog from the node's periodic announcement; for a few
+# seconds after start-up (or a node restart) a query can find none. Worth waiting out.
+NO_NODES_WAIT = 30      # seconds
 
 
 @dataclass(frozen=True)
@@ -37,14 +41,40 @@ def _one_line(error) -> str:
     return message.strip().splitlines()[0]
 
 
+def _execute(settings: Settings, query: str):
+    """A cursor that ran ``query`` to the end, waiting out NO_NODES_AVAILABLE."""
+    from trino.exceptions import TrinoQueryError
+
+    deadline = time.monotonic() + NO_NODES_WAIT
+    while True:
+        cursor = connect(settings).cursor()
+        try:
+            cursor.execute(query)
+            return cursor, [tuple(row) for row in cursor.fetchall()]
+        except TrinoQueryError as error:
+            if error.error_name != "NO_NODES_AVAILABLE" or time.monotonic() > deadline:
+                raise
+        time.sleep(0.5)
+
+
+def ready_for_queries(settings: Settings) -> bool:
+    """Whether the lake catalog answers a query now (no waiting)."""
+    from trino.exceptions import DatabaseError
+
+    try:
+        cursor = connect(settings).cursor()
+        cursor.execute(f"SELECT count(*) FROM {TRINO_CATALOG}.information_schema.schemata")
+        return cursor.fetchone()[0] > 0
+    except (DatabaseError, OSError):
+        return False
+
+
 def fetch(settings: Settings, query: str) -> Result:
     """Run one statement and return its whole result, or a one-line error."""
     from trino.exceptions import DatabaseError, TrinoUserError
 
-    cursor = connect(settings).cursor()
     try:
-        cursor.execute(query)
-        rows = [tuple(row) for row in cursor.fetchall()]
+        cursor, rows = _execute(settings, query)
     except TrinoUserError as error:
         if error.error_name == "PERMISSION_DENIED":
             raise ShoplakeError(f"Trino reads the lake only ({_one_line(error)}); "

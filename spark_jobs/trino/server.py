@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from spark_jobs.config import Settings, is_s3
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.processes import alive
+from spark_jobs.trino.client import ready_for_queries
 from spark_jobs.local_state import OWNER_ONLY, open_private_log, write_private
 from spark_jobs.trino.config import http_uri, jvm_options, trino_dir, write_config
 from spark_jobs.trino.install import find_java, require_server
@@ -87,26 +88,13 @@ def _launch(settings: Settings) -> subprocess.Popen:
     return process
 
 
-def _runs_queries(settings: Settings) -> bool:
-    """True once a query runs: ``/v1/info`` stops saying ``starting`` a moment before the
-    node has announced itself, and queries in that moment fail with NO_NODES_AVAILABLE."""
-    import trino
-
-    try:
-        cursor = trino.dbapi.connect(host="127.0.0.1", port=settings.trino_port, user="shoplake",
-                                     catalog="system", http_scheme="http").cursor()
-        cursor.execute("SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'")
-        return cursor.fetchone()[0] > 0
-    except (trino.exceptions.DatabaseError, OSError):
-        return False
-
-
 def _wait_ready(settings: Settings, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     log = trino_dir(settings) / "server.log"
     while time.monotonic() < deadline:
         info = server_info(settings)
-        if info is not None and not info.get("starting") and _runs_queries(settings):
+        # /v1/info stops saying `starting` before the node has announced its catalogs
+        if info is not None and not info.get("starting") and ready_for_queries(settings):
             return
         if process.poll() is not None:
             raise ShoplakeError(f"Trino exited with code {process.returncode} while starting; see {log}")

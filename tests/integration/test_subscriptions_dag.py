@@ -1,7 +1,9 @@
 """subscriptions_daily on real MinIO, a real Iceberg catalog and real spark-submit tasks.
 
-Lands generated files in s3://landing, runs the DAG with dag.test() for two ingest
-dates, re-runs the first, and checks bronze against the landing files themselves.
+Lands generated files under a prefix of the session's MinIO buckets that only this lake
+uses (with a catalog of its own: the erasure verifier must find no other lake's files in
+its landing zone), runs the DAG with dag.test() for two ingest dates, the later first,
+and checks bronze against the landing files themselves.
 """
 from __future__ import annotations
 
@@ -24,13 +26,14 @@ DAG_DIR = Path(__file__).resolve().parents[2] / "dags"
 def landing_record_count(settings, source: str, day: date) -> int:
     """Records in the landing folder, counted independently of Spark."""
     client = s3_client(settings)
-    prefix = f"subscriptions/{source}/ingest_date={day}/"
+    bucket, _, root = settings.landing.removeprefix("s3://").partition("/")
+    prefix = f"{root}/subscriptions/{source}/ingest_date={day}/".lstrip("/")
     count = 0
-    for obj in client.list_objects_v2(Bucket="landing", Prefix=prefix).get("Contents", []):
+    for obj in client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", []):
         name = obj["Key"].rsplit("/", 1)[-1]
         if name.startswith(("_", ".")):
             continue
-        text = client.get_object(Bucket="landing", Key=obj["Key"])["Body"].read().decode()
+        text = client.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read().decode()
         lines = [line for line in text.splitlines() if line.strip()]
         if source == "events":
             count += len(lines)
@@ -61,27 +64,26 @@ def run_dag(day: date):
 
 
 @pytest.fixture(scope="module")
-def landed_lake(minio_env, airflow_db, shoplake):
-    assert shoplake("init", env=minio_env).returncode == 0
-    generated = shoplake("generate", "subscriptions", "--days", "2", "--seed", "11", "--start", str(DAY1),
-                         env=minio_env)
+def landed_lake(minio_env, airflow_db, shoplake, tmp_path_factory):
+    env = {**minio_env, "SHOPLAKE_HOME": str(tmp_path_factory.mktemp("dag-lake")),
+           "SHOPLAKE_LANDING": "s3://landing/dag-lake", "SHOPLAKE_WAREHOUSE": "s3://warehouse/dag-lake"}
+    assert shoplake("init", env=env).returncode == 0
+    generated = shoplake("generate", "subscriptions", "--days", "2", "--seed", "11", "--start", str(DAY1), env=env)
     assert generated.returncode == 0, generated.stderr
-    return minio_env
+    return env
 
 
-def test_two_days_and_a_rerun_leave_bronze_equal_to_landing(landed_lake, use_env):
+def test_two_days_out_of_order_leave_bronze_equal_to_landing(landed_lake, use_env):
+    """The later date first: a DAG run depends on no earlier one. (Re-runs are proven on
+    the CLI path, which runs the same jobs: test_postgres_catalog, test_fault_injection.)"""
     use_env(landed_lake)
     settings = load_settings(landed_lake)
-    catalog = load_catalog(settings)
 
-    run_dag(DAY1)
-    first = {s: bronze_snapshot(catalog, s, DAY1) for s in SOURCES}
     run_dag(DAY2)
     run_dag(DAY1)
     catalog = load_catalog(settings)
 
     for source in SOURCES:
-        assert bronze_snapshot(catalog, source, DAY1) == first[source], source
         for day in (DAY1, DAY2):
             assert len(bronze_snapshot(catalog, source, day)) == landing_record_count(settings, source, day), (source, day)
     events = catalog.load_table("bronze.subscriptions_events").scan(selected_fields=("raw",)).to_arrow()
