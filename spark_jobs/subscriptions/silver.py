@@ -27,6 +27,7 @@ from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
 from spark_jobs.frames import described, union_all
+from spark_jobs.key_lookup import dates_predicate, key_bounds, rows_of_keys
 from spark_jobs.merge import SPREAD_WRITE, mirror, owned_keys, write_rows
 from spark_jobs.quarantine import quarantine, split
 from spark_jobs.run_log import RunRecord, write_run_log
@@ -84,9 +85,11 @@ def held_versions(spark: SparkSession, versions_table: str, ingest_date: date) -
 
 def other_days_versions(spark: SparkSession, versions_table: str, keys: list[str], touched: DataFrame,
                         ingest_date: date) -> DataFrame:
-    """Stored versions of the ``touched`` keys received on other ingest dates."""
-    return (spark.table(versions_table).where(F.col("ingest_date") != F.lit(ingest_date))
-            .join(touched, keys, "left_semi"))
+    """Stored versions of the ``touched`` keys received on other ingest dates, read only
+    from the files whose key range can hold them (:mod:`spark_jobs.key_lookup`): a
+    day's run must not read every day before it. ``touched`` must be materialised."""
+    stored = spark.table(versions_table).where(F.col("ingest_date") != F.lit(ingest_date))
+    return rows_of_keys(stored, touched, keys)
 
 
 def affected_keys(day_keys: DataFrame, held: DataFrame, keys: list[str]) -> DataFrame:
@@ -101,11 +104,19 @@ def all_versions(day_versions: DataFrame, versions_table: str, keys: list[str], 
     return others.unionByName(day_versions.select(*others.columns))
 
 
-def date_range(frames: list[DataFrame], column: str) -> str | None:
-    """A target predicate covering every ``column`` value of ``frames`` (None if empty)."""
-    dates = union_all(frame.select(column) for frame in frames)
-    low, high = dates.agg(F.min(column), F.max(column)).first()
-    return None if low is None else f"t.{column} BETWEEN DATE'{low.isoformat()}' AND DATE'{high.isoformat()}'"
+def merge_bounds(affected: DataFrame, keys: list[str], versions: list[DataFrame] = (),
+                 date_column: str | None = None) -> str | None:
+    """The prune predicate of a MERGE that recomputes the ``affected`` keys: their key
+    bounds, and with ``date_column`` the set of its values among ``versions`` (the
+    target's rows of those keys hold one of them). Iceberg then opens only the target
+    files that can hold the rows, whatever the table's size; a range of dates would let
+    one late event pull in every file between its date and today."""
+    bounds = key_bounds(affected, keys)
+    parts = [] if bounds.matches_nothing else [bounds.predicate()]
+    if date_column is not None:
+        dates = union_all(v.select(date_column) for v in versions).distinct().collect()
+        parts.append(dates_predicate([row[0] for row in dates], f"t.{date_column}"))
+    return " AND ".join(f"({p})" for p in parts if p) or None
 
 
 def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decimal]) -> SourceResult:
@@ -116,7 +127,7 @@ def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decim
                                                   "events", late)
     with described(spark, "silver events: held versions"):
         held_before = held_versions(spark, "silver.event_versions", ingest_date)
-    # Keys whose winner may change; not made distinct: the semi-join does not need it.
+    # Keys whose winner may change (valid is cached, held_before materialised).
     touched = valid.select("event_id").unionByName(held_before.select("event_id"))
     with described(spark, "silver events: other days' versions, resolve"):
         others = other_days_versions(spark, "silver.event_versions", ["event_id"], touched, ingest_date)
@@ -135,13 +146,14 @@ def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decim
         # day's events share one month partition, and silver, gold and the scan then read
         # silver.events from many files in parallel rather than from one.
         with described(spark, "silver events: write silver.events"):
+            prune = merge_bounds(affected, ["event_id"], [resolved, held_before], "event_date")
             write_rows(dedup.event_winners(resolved), owned_keys("silver.events", ["event_id"], affected,
-                       prune=date_range([resolved, held_before], "event_date"), write_options=SPREAD_WRITE))
+                       prune=prune, write_options=SPREAD_WRITE))
         with described(spark, "silver events: write event_conflicts"):
-            existing_conflicts = spark.table("silver.event_conflicts").join(affected, "event_id", "left_semi")
+            existing_conflicts = rows_of_keys(spark.table("silver.event_conflicts"), affected, ["event_id"])
             write_rows(dedup.event_conflicts(resolved),
                        owned_keys("silver.event_conflicts", ["event_id", "payload_hash", "ingest_date"],
-                                  existing_conflicts))
+                                  existing_conflicts, prune=merge_bounds(affected, ["event_id"])))
         with described(spark, "silver events: write event_versions"):
             day_versions = resolved.where(F.col("ingest_date") == F.lit(ingest_date)).select(*EVENT_COLUMNS, "copies")
             write_rows(day_versions, mirror("silver.event_versions", ("event_id", "payload_hash", "ingest_date"),
@@ -185,7 +197,7 @@ def silver_latest(parsed: DataFrame, source: str, table: str, keys: list[str], c
 
     def write() -> None:
         with described(spark, f"silver {source}: write"):
-            write_rows(winners(versions), owned_keys(table, keys, affected))
+            write_rows(winners(versions), owned_keys(table, keys, affected, prune=merge_bounds(affected, keys)))
             key_columns = (*keys, "ingest_date")
             write_rows(day_versions, mirror(versions_table, key_columns, {"ingest_date": ingest_date},
                                             compare=[c for c in columns if c not in key_columns]))
