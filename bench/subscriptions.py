@@ -23,8 +23,9 @@ with ``--keep DIR --prepared`` (same ``--events``, ``--history-days``).
 
 Bytes read are Spark's own task metrics, summed over the Spark stages each of our stages
 ran (read from the application's status store, the data behind the Spark UI): ``input``
-is what the scans read from table files (local warehouse: Hadoop file-system bytes),
-``shuffle`` what the exchanges read. Silver's figures are also broken down by job
+is what tasks read from table files (local warehouse: Hadoop file-system bytes) AND from
+cached or checkpointed blocks (Spark counts both as input), ``shuffle`` what the
+exchanges read. Silver's figures are also broken down by job
 description, which silver sets per step (``spark_jobs.frames.described``).
 """
 from __future__ import annotations
