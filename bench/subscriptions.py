@@ -1,6 +1,7 @@
 """Benchmark: one daily run of the subscriptions domain, landing -> published gold.
 
     .venv/bin/python bench/subscriptions.py [--events 1000000] [--seed 7] [--history-days 0] [--keep DIR]
+        [--history-only | --prepared]
 
 Generates ONE ingest day of N events (the generator's usual trap rates, plus that day's
 subscriptions and spend) into a fresh lake in a temporary directory (local landing and
@@ -15,7 +16,17 @@ driver Python's ru_maxrss. Target: >= 1M events per minute on the 2-core machine
 events are generated (with the cross-day traps: late events, duplicates and conflicts
 across days, refunds of earlier purchases, spend restatements) and the first H are run
 untimed by ``shoplake run`` in a Spark application of their own, so the timed last day
-still starts on a cold driver, as a daily run does.
+still starts on a cold driver, as a daily run does. To time the same day several times on
+the same history: build it once with ``--keep DIR --history-only``, copy DIR aside, and
+before each timed run copy it back to DIR (Iceberg metadata holds absolute paths) and run
+with ``--keep DIR --prepared`` (same ``--events``, ``--history-days``).
+
+Bytes read are Spark's own task metrics, summed over the Spark stages each of our stages
+ran (read from the application's status store, the data behind the Spark UI): ``input``
+is what tasks read from table files (local warehouse: Hadoop file-system bytes) AND from
+cached or checkpointed blocks (Spark counts both as input), ``shuffle`` what the
+exchanges read. Silver's figures are also broken down by job
+description, which silver sets per step (``spark_jobs.frames.described``).
 """
 from __future__ import annotations
 
@@ -29,6 +40,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 STAGES = (("bronze", "bronze", ("subscriptions",)), ("silver", "subscriptions.silver", ()),
           ("gold", "subscriptions.gold", ()), ("scan", "quality.scan", ("subscriptions",)),
@@ -60,8 +72,8 @@ def peak_memory_mib() -> tuple[float, float]:
     return python, children
 
 
-def lake_env(base: Path) -> None:
-    (base / "home").mkdir(parents=True)
+def lake_env(base: Path, exists: bool = False) -> None:
+    (base / "home").mkdir(parents=True, exist_ok=exists)
     os.environ.update({
         "SHOPLAKE_HOME": str(base / "home"), "SHOPLAKE_WAREHOUSE": (base / "warehouse").as_uri(),
         "SHOPLAKE_LANDING": str(base / "landing"),
@@ -74,9 +86,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--history-days", type=int, default=0, help="days run (untimed) before the timed day")
     parser.add_argument("--keep", help="use (and keep) this directory instead of a temporary one")
+    built = parser.add_mutually_exclusive_group()
+    built.add_argument("--history-only", action="store_true", help="generate and run the history, then stop")
+    built.add_argument("--prepared", action="store_true", help="--keep DIR already holds --history-only's lake")
     options = parser.parse_args()
+    if (options.history_only or options.prepared) and not options.keep:
+        parser.error("--history-only and --prepared need --keep DIR")
     base = Path(options.keep or tempfile.mkdtemp(prefix="shoplake-bench-"))
-    lake_env(base)
+    lake_env(base, exists=options.prepared)
 
     from pyspark.sql import functions as F
 
@@ -89,28 +106,83 @@ def main() -> None:
     settings = load_settings()
     history = options.history_days
     started = time.perf_counter()
-    generate(settings, settings.landing, days=history + 1, seed=options.seed, start=DAY - timedelta(days=history),
-             events_per_day=options.events)
+    if not options.prepared:
+        generate(settings, settings.landing, days=history + 1, seed=options.seed,
+                 start=DAY - timedelta(days=history), events_per_day=options.events)
     generated = time.perf_counter() - started
-    if history:
+    if history and not options.prepared:
         run_history(DAY - timedelta(days=history), DAY - timedelta(days=1))
+    if options.history_only:
+        return
 
     started = time.perf_counter()
-    spark = get_spark("shoplake bench subscriptions", settings)
+    # Every Spark stage's metrics are kept until the end (the store's default keeps 1000).
+    spark = get_spark("shoplake bench subscriptions", settings,
+                      extra_conf={"spark.ui.retainedStages": "1000000", "spark.ui.retainedJobs": "1000000"})
     apply_ddl(spark)
     startup = time.perf_counter() - started
 
-    seconds = {}
+    seconds, read = {}, {}
+    seen = stage_metrics(spark, set())
     for stage, job, args in STAGES:
         started = time.perf_counter()
         resolve(job)(spark, settings, DAY, *args)
         seconds[stage] = time.perf_counter() - started
+        read[stage] = stage_metrics(spark, {s.key for s in seen})
+        seen += read[stage]
     events = spark.table("bronze.subscriptions_events").where(F.col("ingest_date") == F.lit(DAY)).count()
     python_mib, jvm_mib = peak_memory_mib()
     spark.stop()
     report(options.events, events, history, generated, startup, seconds, python_mib, jvm_mib, settings)
+    report_bytes(read)
     if not options.keep:
         shutil.rmtree(base, ignore_errors=True)
+
+
+class SparkStage(NamedTuple):
+    key: tuple[int, int]        # (stage id, attempt)
+    description: str            # the job's description, else its call site
+    input_bytes: int
+    shuffle_bytes: int
+    run_ms: int                 # executor run time, summed over tasks
+
+
+def stage_metrics(spark, seen: set[tuple[int, int]]) -> list[SparkStage]:
+    """Completed Spark stages not in ``seen``, from the status store behind the Spark UI."""
+    context = spark.sparkContext._jsc.sc()
+    context.listenerBus().waitUntilEmpty()        # the last stages' end events are in the store
+    store = context.statusStore()
+    stages = store.stageList(None, False, False, getattr(store, "stageList$default$4")(),
+                             getattr(store, "stageList$default$5")())
+    found = []
+    for i in range(stages.size()):
+        data = stages.apply(i)
+        key = (data.stageId(), data.attemptId())
+        if key in seen or data.status().toString() not in ("COMPLETE", "FAILED"):
+            continue
+        description = data.description().get() if data.description().isDefined() else data.name()
+        found.append(SparkStage(key, description, data.inputBytes(), data.shuffleReadBytes(), data.executorRunTime()))
+    return found
+
+
+def mib(value: int) -> str:
+    return f"{value / 2**20:,.1f}"
+
+
+def report_bytes(read: dict[str, list[SparkStage]]) -> None:
+    print("bytes read per stage      input MiB   shuffle MiB   Spark stages   task s")
+    for stage, stages in read.items():
+        print(f"  {stage:<22} {mib(sum(s.input_bytes for s in stages)):>10}   "
+              f"{mib(sum(s.shuffle_bytes for s in stages)):>11}   {len(stages):>12}"
+              f"   {sum(s.run_ms for s in stages) / 1000:>6.1f}")
+    steps: dict[str, list[SparkStage]] = {}
+    for s in read.get("silver", []):
+        steps.setdefault(s.description, []).append(s)
+    print("silver by step (descriptions set in silver; largest first)")
+    for name, stages in sorted(steps.items(), key=lambda kv: -sum(s.input_bytes + s.shuffle_bytes for s in kv[1])):
+        read_in, shuffled = sum(s.input_bytes for s in stages), sum(s.shuffle_bytes for s in stages)
+        print(f"  {name[:58]:<58} {mib(read_in):>9} in {mib(shuffled):>8} shuffle"
+              f" {sum(s.run_ms for s in stages) / 1000:>6.1f} task s")
 
 
 def run_history(first: date, last: date) -> None:

@@ -198,14 +198,16 @@ def spark_conf(settings: Settings) -> dict[str, str]:
     return conf
 
 
-def get_spark(app_name: str, settings: Settings | None = None, credentials: S3Credentials | None = None):
+def get_spark(app_name: str, settings: Settings | None = None, credentials: S3Credentials | None = None,
+              extra_conf: dict[str, str] | None = None):
     """A SparkSession on ``SHOPLAKE_SPARK_MASTER`` with the lake catalog configured,
-    signing S3 requests with ``credentials`` (default: the settings' keys)."""
+    signing S3 requests with ``credentials`` (default: the settings' keys); ``extra_conf``
+    adds to or overrides :func:`spark_conf` (a benchmark's status retention)."""
     from pyspark.sql import SparkSession
 
     settings = settings or load_settings()
     builder = SparkSession.builder.appName(app_name).master(settings.spark_master)
-    for key, value in spark_conf(settings).items():
+    for key, value in {**spark_conf(settings), **(extra_conf or {})}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     apply_credentials(spark, settings, credentials)

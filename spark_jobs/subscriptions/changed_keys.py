@@ -23,6 +23,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from spark_jobs.frames import union_all
+from spark_jobs.key_lookup import rows_of_keys
 from spark_jobs.merge import mirror, write_rows
 
 CHANGED_KEYS = "ops.changed_keys"
@@ -47,7 +48,9 @@ def event_keys(versions: DataFrame, silver_events: DataFrame) -> DataFrame:
                               ("cohort_week", F.when(F.col("event_type") == "signup",
                                                      F.trunc(F.col("event_date"), "week")))])
     refunded = versions.where(F.col("event_type") == "refund").select(F.col("refers_to_event_id").alias("event_id"))
-    purchases = silver_events.where(F.col("event_type") == "purchase").join(refunded, "event_id", "left_semi")
+    # Only the files that can hold the named purchases are read (``versions`` must be
+    # materialised: the lookup reads it twice).
+    purchases = rows_of_keys(silver_events.where(F.col("event_type") == "purchase"), refunded, ["event_id"])
     return own.unionByName(key_rows(purchases, [("event_date", F.col("event_date")), ("user_id", F.col("user_id")),
                                                 ("month", month("event_date"))]))
 

@@ -26,7 +26,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
-from spark_jobs.frames import union_all
+from spark_jobs.frames import described, union_all
+from spark_jobs.key_lookup import dates_predicate, key_bounds, rows_of_keys
 from spark_jobs.merge import SPREAD_WRITE, mirror, owned_keys, write_rows
 from spark_jobs.quarantine import quarantine, split
 from spark_jobs.run_log import RunRecord, write_run_log
@@ -84,9 +85,11 @@ def held_versions(spark: SparkSession, versions_table: str, ingest_date: date) -
 
 def other_days_versions(spark: SparkSession, versions_table: str, keys: list[str], touched: DataFrame,
                         ingest_date: date) -> DataFrame:
-    """Stored versions of the ``touched`` keys received on other ingest dates."""
-    return (spark.table(versions_table).where(F.col("ingest_date") != F.lit(ingest_date))
-            .join(touched, keys, "left_semi"))
+    """Stored versions of the ``touched`` keys received on other ingest dates, read only
+    from the files whose key range can hold them (:mod:`spark_jobs.key_lookup`): a
+    day's run must not read every day before it. ``touched`` must be materialised."""
+    stored = spark.table(versions_table).where(F.col("ingest_date") != F.lit(ingest_date))
+    return rows_of_keys(stored, touched, keys)
 
 
 def affected_keys(day_keys: DataFrame, held: DataFrame, keys: list[str]) -> DataFrame:
@@ -101,45 +104,62 @@ def all_versions(day_versions: DataFrame, versions_table: str, keys: list[str], 
     return others.unionByName(day_versions.select(*others.columns))
 
 
-def date_range(frames: list[DataFrame], column: str) -> str | None:
-    """A target predicate covering every ``column`` value of ``frames`` (None if empty)."""
-    dates = union_all(frame.select(column) for frame in frames)
-    low, high = dates.agg(F.min(column), F.max(column)).first()
-    return None if low is None else f"t.{column} BETWEEN DATE'{low.isoformat()}' AND DATE'{high.isoformat()}'"
+def merge_bounds(affected: DataFrame, keys: list[str], versions: list[DataFrame] = (),
+                 date_column: str | None = None) -> str | None:
+    """The prune predicate of a MERGE that recomputes the ``affected`` keys: their key
+    bounds, and with ``date_column`` the set of its values among ``versions`` (the
+    target's rows of those keys hold one of them). Iceberg then opens only the target
+    files that can hold the rows, whatever the table's size; a range of dates would let
+    one late event pull in every file between its date and today."""
+    bounds = key_bounds(affected, keys)
+    parts = [] if bounds.matches_nothing else [bounds.predicate()]
+    if date_column is not None:
+        dates = union_all(v.select(date_column) for v in versions).distinct().collect()
+        parts.append(dates_predicate([row[0] for row in dates], f"t.{date_column}"))
+    return " AND ".join(f"({p})" for p in parts if p) or None
 
 
 def silver_events(spark: SparkSession, ingest_date: date, rates: dict[str, Decimal]) -> SourceResult:
     """Events of the day → event_versions, silver.events, silver.event_conflicts."""
     late = F.col("event_date") < F.date_sub(F.col("ingest_date"), 1)
-    valid, rejected, counts = parse_and_count(parse_events(bronze_day(spark, "events", ingest_date), rates),
-                                              "events", late)
-    held_before = held_versions(spark, "silver.event_versions", ingest_date)
-    # Keys whose winner may change; not made distinct: the semi-join does not need it.
+    with described(spark, "silver events: parse the day"):
+        valid, rejected, counts = parse_and_count(parse_events(bronze_day(spark, "events", ingest_date), rates),
+                                                  "events", late)
+    with described(spark, "silver events: held versions"):
+        held_before = held_versions(spark, "silver.event_versions", ingest_date)
+    # Keys whose winner may change (valid is cached, held_before materialised).
     touched = valid.select("event_id").unionByName(held_before.select("event_id"))
-    others = other_days_versions(spark, "silver.event_versions", ["event_id"], touched, ingest_date)
-    resolved = dedup.resolve_day(valid, others).localCheckpoint()
-    affected = resolved.select("event_id").unionByName(held_before.select("event_id")).distinct().localCheckpoint()
-    counts.silver_rows, counts.duplicates, counts.conflicts = day_roles(resolved, ingest_date)
+    with described(spark, "silver events: other days' versions, resolve"):
+        others = other_days_versions(spark, "silver.event_versions", ["event_id"], touched, ingest_date)
+        resolved = dedup.resolve_day(valid, others).localCheckpoint()
+        affected = resolved.select("event_id").unionByName(held_before.select("event_id")).distinct().localCheckpoint()
+    with described(spark, "silver events: day roles"):
+        counts.silver_rows, counts.duplicates, counts.conflicts = day_roles(resolved, ingest_date)
     # The versions the day no longer has are keys too: their users' and dates' gold rows
     # lose them.
     every_version = resolved.select(*EVENT_COLUMNS).unionByName(held_before.select(*EVENT_COLUMNS))
-    keys = event_keys(every_version, spark.table("silver.events")).localCheckpoint()
+    with described(spark, "silver events: changed keys"):
+        keys = event_keys(every_version, spark.table("silver.events")).localCheckpoint()
 
     def write() -> None:
         # The table's write.merge.distribution-mode = none keeps this MERGE's partitioning: a
         # day's events share one month partition, and silver, gold and the scan then read
         # silver.events from many files in parallel rather than from one.
-        write_rows(dedup.event_winners(resolved), owned_keys("silver.events", ["event_id"], affected,
-                   prune=date_range([resolved, held_before], "event_date"), write_options=SPREAD_WRITE))
-        existing_conflicts = spark.table("silver.event_conflicts").join(affected, "event_id", "left_semi")
-        write_rows(dedup.event_conflicts(resolved),
-                   owned_keys("silver.event_conflicts", ["event_id", "payload_hash", "ingest_date"],
-                              existing_conflicts))
-        day_versions = resolved.where(F.col("ingest_date") == F.lit(ingest_date)).select(*EVENT_COLUMNS, "copies")
-        write_rows(day_versions, mirror("silver.event_versions", ("event_id", "payload_hash", "ingest_date"),
-                                        {"ingest_date": ingest_date},
-                                        compare=("copies", "source_file", "record_number", "amount_usd"),
-                                        write_options=SPREAD_WRITE))
+        with described(spark, "silver events: write silver.events"):
+            prune = merge_bounds(affected, ["event_id"], [resolved, held_before], "event_date")
+            write_rows(dedup.event_winners(resolved), owned_keys("silver.events", ["event_id"], affected,
+                       prune=prune, write_options=SPREAD_WRITE))
+        with described(spark, "silver events: write event_conflicts"):
+            existing_conflicts = rows_of_keys(spark.table("silver.event_conflicts"), affected, ["event_id"])
+            write_rows(dedup.event_conflicts(resolved),
+                       owned_keys("silver.event_conflicts", ["event_id", "payload_hash", "ingest_date"],
+                                  existing_conflicts, prune=merge_bounds(affected, ["event_id"])))
+        with described(spark, "silver events: write event_versions"):
+            day_versions = resolved.where(F.col("ingest_date") == F.lit(ingest_date)).select(*EVENT_COLUMNS, "copies")
+            write_rows(day_versions, mirror("silver.event_versions", ("event_id", "payload_hash", "ingest_date"),
+                                            {"ingest_date": ingest_date},
+                                            compare=("copies", "source_file", "record_number", "amount_usd"),
+                                            write_options=SPREAD_WRITE))
 
     return SourceResult(counts, keys, rejected, write)
 
@@ -161,22 +181,26 @@ def silver_latest(parsed: DataFrame, source: str, table: str, keys: list[str], c
     the day's best record per key is its version; silver holds the best of all versions.
     Returns (counts, every version of the affected keys — the ones the day no longer has
     included —, rejected rows, the write)."""
-    valid, rejected, counts = parse_and_count(parsed, source)
-    day_versions = winners(valid.select(*columns)).localCheckpoint()
+    spark = parsed.sparkSession
+    with described(spark, f"silver {source}: parse the day"):
+        valid, rejected, counts = parse_and_count(parsed, source)
+        day_versions = winners(valid.select(*columns)).localCheckpoint()
     versions_table = f"{table}_versions"
-    held = held_versions(parsed.sparkSession, versions_table, ingest_date)
-    affected = affected_keys(day_versions, held, keys)
-    versions = all_versions(day_versions, versions_table, keys, affected, ingest_date).localCheckpoint()
+    with described(spark, f"silver {source}: held and other days' versions"):
+        held = held_versions(spark, versions_table, ingest_date)
+        affected = affected_keys(day_versions, held, keys)
+        versions = all_versions(day_versions, versions_table, keys, affected, ingest_date).localCheckpoint()
     # Every order starts with ingest_date: among the versions received by the day, the
     # day's own version of a key wins, so each is a silver row of the day (see :mod:`dq`).
     counts.silver_rows = day_versions.count()
     counts.conflicts = counts.valid_rows - counts.silver_rows
 
     def write() -> None:
-        write_rows(winners(versions), owned_keys(table, keys, affected))
-        key_columns = (*keys, "ingest_date")
-        write_rows(day_versions, mirror(versions_table, key_columns, {"ingest_date": ingest_date},
-                                        compare=[c for c in columns if c not in key_columns]))
+        with described(spark, f"silver {source}: write"):
+            write_rows(winners(versions), owned_keys(table, keys, affected, prune=merge_bounds(affected, keys)))
+            key_columns = (*keys, "ingest_date")
+            write_rows(day_versions, mirror(versions_table, key_columns, {"ingest_date": ingest_date},
+                                            compare=[c for c in columns if c not in key_columns]))
 
     return counts, versions.unionByName(held.select(*versions.columns)), rejected, write
 
@@ -186,7 +210,9 @@ def silver_subscriptions(spark, ingest_date, rates) -> SourceResult:
     counts, versions, rejected, write = silver_latest(parsed, "subscriptions", "silver.subscriptions",
                                                       ["subscription_id"], SUBSCRIPTION_COLUMNS,
                                                       dedup.subscription_winners, ingest_date)
-    return SourceResult(counts, subscription_keys(versions).localCheckpoint(), rejected, write)
+    with described(spark, "silver subscriptions: changed keys"):
+        keys = subscription_keys(versions).localCheckpoint()
+    return SourceResult(counts, keys, rejected, write)
 
 
 def silver_spend(spark, ingest_date) -> SourceResult:
@@ -194,7 +220,9 @@ def silver_spend(spark, ingest_date) -> SourceResult:
     counts, versions, rejected, write = silver_latest(parsed, "marketing_spend", "silver.marketing_spend",
                                                       ["spend_date", "channel"], SPEND_COLUMNS, dedup.spend_winners,
                                                       ingest_date)
-    return SourceResult(counts, spend_keys(versions).localCheckpoint(), rejected, write)
+    with described(spark, "silver marketing_spend: changed keys"):
+        keys = spend_keys(versions).localCheckpoint()
+    return SourceResult(counts, keys, rejected, write)
 
 
 def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
@@ -206,15 +234,19 @@ def run(spark: SparkSession, settings: Settings, ingest_date: date) -> None:
     results = run_side_by_side([lambda: silver_events(spark, ingest_date, rates),
                                 lambda: silver_subscriptions(spark, ingest_date, rates),
                                 lambda: silver_spend(spark, ingest_date)])
-    write_changed_keys(DOMAIN, ingest_date, [r.keys for r in results])    # before the slices: see above
+    with described(spark, "silver: write changed keys"):
+        write_changed_keys(DOMAIN, ingest_date, [r.keys for r in results])    # before the slices: see above
     run_side_by_side([r.write for r in results])
-    quarantine({r.counts.source: r.rejected for r in results}, DOMAIN, ingest_date)
+    with described(spark, "silver: quarantine"):
+        quarantine({r.counts.source: r.rejected for r in results}, DOMAIN, ingest_date)
     counts = [r.counts for r in results]
     figures = [row for c in counts for row in dq.source_metrics(c)] + dq.event_metrics(counts[0])
-    figures += dq.global_metrics(spark, ingest_date)
-    dq.write_metrics(spark, DOMAIN, ingest_date, figures)
-    write_run_log(spark, [RunRecord(DOMAIN, "silver", c.source, ingest_date, c.files, c.bronze_rows,
-                                    c.silver_rows + c.duplicates + c.conflicts + sum(c.quarantined.values()),
-                                    started) for c in counts])
+    with described(spark, "silver: DQ figures over silver"):
+        figures += dq.global_metrics(spark, ingest_date)
+    with described(spark, "silver: write DQ figures, run log"):
+        dq.write_metrics(spark, DOMAIN, ingest_date, figures)
+        write_run_log(spark, [RunRecord(DOMAIN, "silver", c.source, ingest_date, c.files, c.bronze_rows,
+                                        c.silver_rows + c.duplicates + c.conflicts + sum(c.quarantined.values()),
+                                        started) for c in counts])
     spark.catalog.clearCache()
     print(dq.format_table(ingest_date, counts, figures), flush=True)
