@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from spark_jobs.errors import ShoplakeError
-from spark_jobs.processes import LOOPBACK, alive, free_port
+from spark_jobs.processes import LOOPBACK, alive, free_port, running_pid
 from spark_jobs.local_state import open_private_log, private_dir, write_private
 
 SERVER_USER = "postgres"        # the system user Debian's postgresql package creates
@@ -72,11 +72,7 @@ class LocalPostgres:
 
     def pid(self) -> int | None:
         """The postmaster's pid while it runs (the first line of its postmaster.pid)."""
-        try:
-            pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
-        except (FileNotFoundError, IndexError, ValueError):
-            return None
-        return pid if alive(pid) else None
+        return running_pid(self.data_dir / "postmaster.pid")
 
 
 def server_binaries(env: dict[str, str] | None = None) -> Path:

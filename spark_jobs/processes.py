@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 
 LOOPBACK = "127.0.0.1"
 
@@ -14,6 +15,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((LOOPBACK, 0))
         return sock.getsockname()[1]
+
+
+def running_pid(pid_file: Path) -> int | None:
+    """The PID written in ``pid_file`` (its first word), if that process still runs."""
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (FileNotFoundError, IndexError, ValueError):
+        return None
+    return pid if alive(pid) else None
 
 
 def alive(pid: int) -> bool:

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 from spark_jobs.config import Settings
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.local_state import OWNER_ONLY, open_private_log, private_dir, write_private
-from spark_jobs.processes import alive
+from spark_jobs.processes import running_pid
 from spark_jobs.session import S3Credentials
 from spark_jobs.storage import s3_client
 
@@ -63,11 +63,7 @@ def _pid_file(settings: Settings):
 
 
 def _read_pid(settings: Settings) -> int | None:
-    try:
-        pid = int(_pid_file(settings).read_text())
-    except (FileNotFoundError, ValueError):
-        return None
-    return pid if alive(pid) else None
+    return running_pid(_pid_file(settings))
 
 
 def _start_server(settings: Settings) -> None:

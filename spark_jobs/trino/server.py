@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spark_jobs.config import Settings, is_s3
 from spark_jobs.errors import ShoplakeError
-from spark_jobs.processes import alive
+from spark_jobs.processes import alive, running_pid
 from spark_jobs.trino.client import ready_for_queries
 from spark_jobs.local_state import OWNER_ONLY, open_private_log, write_private
 from spark_jobs.trino.config import http_uri, jvm_options, trino_dir, write_config
@@ -49,11 +49,7 @@ def _pid_file(settings: Settings):
 
 def read_pid(settings: Settings) -> int | None:
     """The PID of the Trino this clone started, if it is still alive."""
-    try:
-        pid = int(_pid_file(settings).read_text())
-    except (FileNotFoundError, ValueError):
-        return None
-    return pid if alive(pid) else None
+    return running_pid(_pid_file(settings))
 
 
 def server_info(settings: Settings) -> dict | None:
