@@ -34,10 +34,12 @@ from spark_jobs.local_state import private_dir, restrict_umask
 
 
 def _dates(start: date, end: date | None) -> list[date]:
+    from spark_jobs.ingest_dates import dates_between
+
     end = end or start
     if end < start:
         raise ShoplakeError(f"--to {end} is before --date {start}")
-    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    return dates_between(start, end)
 
 
 def cmd_init(args, settings) -> None:

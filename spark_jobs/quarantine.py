@@ -2,13 +2,13 @@
 
 A parser returns its rows with a ``reason`` column (null = valid). :func:`split` turns
 that into valid rows and rejected rows; :func:`quarantine` MERGEs the rejected rows of
-one ingest date of a domain's sources into ``quarantine.records`` so each source's
+a run's ingest dates of a domain's sources into ``quarantine.records`` so each source's
 slice always matches the latest run: re-running a day after a parser fix clears rows
 that now pass. All sources of a stage are written together: one commit, not one each.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
 
 from pyspark.sql import Column, DataFrame
@@ -39,14 +39,15 @@ def split(parsed: DataFrame, reason_column: str = "reason") -> tuple[DataFrame, 
     return valid, rejected
 
 
-def quarantine(rejected: Mapping[str, DataFrame], domain: str, ingest_date: date) -> None:
-    """Store one ingest date's rejected records of the given sources (``{source: rows}``,
-    rows with source_file, record_number, raw, reason); replaces their earlier rows."""
+def quarantine(rejected: Mapping[str, DataFrame], domain: str, days: Sequence[date]) -> None:
+    """Store the rejected records of the ingest ``days`` of the given sources (``{source:
+    rows}``, rows with ingest_date, source_file, record_number, raw, reason); replaces
+    their earlier rows of those days."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     rows = union_all(frame.select(
-        F.lit(domain).alias("domain"), F.lit(source).alias("source"), F.lit(ingest_date).alias("ingest_date"),
+        F.lit(domain).alias("domain"), F.lit(source).alias("source"), "ingest_date",
         "source_file", F.col("record_number").cast("int").alias("record_number"), "raw", "reason",
         F.lit(now).cast("timestamp").alias("quarantined_at"),
     ) for source, frame in rejected.items())
-    slice_ = {"domain": domain, "source": tuple(rejected), "ingest_date": ingest_date}
+    slice_ = {"domain": domain, "source": tuple(rejected), "ingest_date": tuple(days)}
     write_rows(rows, mirror(QUARANTINE_TABLE, QUARANTINE_KEY, slice_, compare=("raw", "reason")))

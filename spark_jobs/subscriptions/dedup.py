@@ -44,14 +44,16 @@ def event_versions(rows: DataFrame) -> DataFrame:
             .where(F.col("_copy") == 1).select(*EVENT_COLUMNS, "copies"))
 
 
-def resolve_events(versions: DataFrame) -> DataFrame:
+def resolve_events(versions: DataFrame, within: Sequence[str] = ()) -> DataFrame:
     """Every version with its ``role`` (winner | duplicate | conflict), the exact duplicate
     copies it contributes (``duplicates``) and its event's total ``duplicate_count``.
 
     A version with the winner's payload on another ingest date is an exact duplicate; a
     different payload is a conflict (one per ingest date, extra copies are duplicates).
+    ``within``: columns that split the versions into separate worlds, each resolved on
+    its own (the versions as they stood on several dates at once).
     """
-    by_event = Window.partitionBy("event_id")
+    by_event = Window.partitionBy(*within, "event_id")
     ranked = versions.withColumn("_rank", F.row_number().over(by_event.orderBy(*descending(EVENT_ORDER))))
     winner_hash = F.max(F.when(F.col("_rank") == 1, F.col("payload_hash"))).over(by_event)
     role = (F.when(F.col("_rank") == 1, "winner")
@@ -89,13 +91,15 @@ def with_canceled_flag(subscriptions: DataFrame) -> DataFrame:
     return subscriptions.withColumn("is_canceled", F.col("status") == "canceled")
 
 
-def subscription_winners(subscriptions: DataFrame) -> DataFrame:
+def subscription_winners(subscriptions: DataFrame, within: Sequence[str] = ()) -> DataFrame:
     """Greatest (ingest_date, created_at, status = 'canceled', end_date, price_usd, plan_id)
-    per subscription_id; the remaining fields and file position only break exact ties."""
-    best = greatest_per_key(with_canceled_flag(subscriptions), ("subscription_id",), SUBSCRIPTION_ORDER)
+    per subscription_id (and ``within`` columns, e.g. per ingest date); the remaining fields
+    and file position only break exact ties."""
+    best = greatest_per_key(with_canceled_flag(subscriptions), (*within, "subscription_id"), SUBSCRIPTION_ORDER)
     return best.drop("is_canceled")
 
 
-def spend_winners(spend: DataFrame) -> DataFrame:
-    """Per (spend_date, channel): the latest ingest date, then the last row in file order."""
-    return greatest_per_key(spend, ("spend_date", "channel"), SPEND_ORDER)
+def spend_winners(spend: DataFrame, within: Sequence[str] = ()) -> DataFrame:
+    """Per (spend_date, channel) (and ``within`` columns): the latest ingest date, then the
+    last row in file order."""
+    return greatest_per_key(spend, (*within, "spend_date", "channel"), SPEND_ORDER)

@@ -13,6 +13,7 @@ of a later date left part of its rows behind when D is re-run.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -113,13 +114,14 @@ def global_metrics(spark: SparkSession, ingest_date: date) -> list[tuple[str, st
     return rows + [("spend_gaps", channel, float(n)) for channel, n in sorted(gaps.items())]
 
 
-def write_metrics(spark: SparkSession, domain: str, ingest_date: date, rows: list[tuple[str, str, float]]) -> None:
-    """Replace the (domain, ingest_date) slice of ops.dq_metrics with ``rows``."""
+def write_metrics(spark: SparkSession, domain: str, rows: Mapping[date, list[tuple[str, str, float]]]) -> None:
+    """Replace the (domain, ingest_date) slices of ops.dq_metrics with ``rows`` per date
+    (one commit for all the dates)."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     run_id = spark.sparkContext.applicationId
-    data = [(domain, ingest_date, m, d, v, run_id, now) for m, d, v in rows]
+    data = [(domain, day, m, d, v, run_id, now) for day, figures in rows.items() for m, d, v in figures]
     frame = local_frame(spark, data, spark.table(DQ_TABLE).schema)
-    write_rows(frame, mirror(DQ_TABLE, DQ_KEY, {"domain": domain, "ingest_date": ingest_date}, compare=("value",)))
+    write_rows(frame, mirror(DQ_TABLE, DQ_KEY, {"domain": domain, "ingest_date": tuple(rows)}, compare=("value",)))
 
 
 def format_table(ingest_date: date, counts: list[SourceCounts], rows: list[tuple[str, str, float]]) -> str:
