@@ -26,7 +26,7 @@ shoplake init
 step "Generate $DAYS days of subscriptions data into ${SHOPLAKE_LANDING:-s3://landing}"
 shoplake generate subscriptions --days "$DAYS" --seed 42 --start "$START" >/dev/null
 
-step "Run subscriptions $START .. $END (bronze, silver per day; one gold build, scan and publication)"
+step "Run subscriptions $START .. $END (bronze, silver, gold, scan and publication, each once for the range)"
 shoplake run subscriptions --date "$START" --to "$END" > .local/demo-subscriptions.log
 grep -E "^quality|^published|checks passed" .local/demo-subscriptions.log || true
 

@@ -83,10 +83,11 @@ def load_bronze_dates(spark: SparkSession, settings: Settings, source: Source,
     rows = per_date(spark.table(source.bronze_table).where(F.col("ingest_date").isin(list(days))))
     dropped = per_date(suppressed) if suppressed is not None else {}
     # Counted apart from the frame written, so a record lost on the way shows as unreconciled.
-    return [RunRecord(source.domain, "bronze", source.name, day, files,
-                      landed_records(spark, good, unreadable, source.fmt, source.columns),
-                      rows.get(day, 0), started, records_suppressed=dropped.get(day, 0))
-            for day, (good, unreadable, files) in listed.items()]
+    read = landed_records(spark, {day: good for day, (good, _, _) in listed.items()},
+                          {day: unreadable for day, (_, unreadable, _) in listed.items()}, source.fmt, source.columns)
+    return [RunRecord(source.domain, "bronze", source.name, day, files, read[day], rows.get(day, 0), started,
+                      records_suppressed=dropped.get(day, 0))
+            for day, (_, _, files) in listed.items()]
 
 
 def load_bronze(spark: SparkSession, settings: Settings, source: Source, ingest_date: date) -> RunRecord:

@@ -12,10 +12,16 @@ another way than :mod:`spark_jobs.landing` computes its records:
   array, else 1 (the file is one record);
 - Parquet: each file's row count from its footer;
 - a file that cannot be read at all: 1.
+
+Counts are kept per file (Spark's ``_metadata.file_path`` of each row), so the files of
+a range of ingest dates are scanned together and still counted date by date.
 """
 from __future__ import annotations
 
-from pyspark.sql import SparkSession
+from collections.abc import Mapping
+from datetime import date
+
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.landing import BOM, LandingFile, is_parquet, without_prefix
@@ -34,10 +40,22 @@ def _all_files(spark: SparkSession, files: list[LandingFile], wholetext: bool = 
     return reader.text([f.literal for f in files], wholetext=wholetext)
 
 
-def non_blank_lines(spark: SparkSession, files: list[LandingFile]) -> int:
+def _uri(spark: SparkSession, file: LandingFile) -> str:
+    """The file's path as Spark's ``_metadata.file_path`` spells it (a URI, escaped)."""
+    return spark.sparkContext._jvm.org.apache.hadoop.fs.Path(file.path).toUri().toString()
+
+
+def _per_file(spark: SparkSession, files: list[LandingFile], counted: DataFrame) -> dict[LandingFile, int]:
+    """``counted`` (file_path, n) rows as a count per file (0 for a file without rows)."""
+    by_uri = {r[0]: r[1] or 0 for r in counted.collect()}
+    return {f: by_uri.get(_uri(spark, f), 0) for f in files}
+
+
+def non_blank_lines(spark: SparkSession, files: list[LandingFile]) -> dict[LandingFile, int]:
     if not files:
-        return 0
-    return _all_files(spark, files).where(F.col("value").rlike(NON_BLANK)).count()
+        return {}
+    lines = _all_files(spark, files).where(F.col("value").rlike(NON_BLANK))
+    return _per_file(spark, files, lines.groupBy("_metadata.file_path").count())
 
 
 def first_line(spark: SparkSession, file: LandingFile) -> str | None:
@@ -69,31 +87,37 @@ def names_every_column(line: str | None, columns: tuple[str, ...]) -> bool:
     return line is not None and set(columns) <= cells
 
 
-def csv_headers(spark: SparkSession, files: list[LandingFile], columns: tuple[str, ...]) -> int:
-    """How many of the CSV files start with the expected header."""
-    return sum(1 for f in files if names_every_column(first_line(spark, f), columns))
+def csv_headers(spark: SparkSession, files: list[LandingFile], columns: tuple[str, ...]) -> dict[LandingFile, int]:
+    """1 for each CSV file that starts with the expected header, else 0."""
+    return {f: int(names_every_column(first_line(spark, f), columns)) for f in files}
 
 
-def array_elements(spark: SparkSession, files: list[LandingFile]) -> int:
+def array_elements(spark: SparkSession, files: list[LandingFile]) -> dict[LandingFile, int]:
     if not files:
-        return 0
+        return {}
     text = without_prefix(F.col("value"), BOM)
     is_array = is_strict_json(text) & text.rlike(r"^\s*\[")
     per_file = F.when(is_array, F.json_array_length(text)).otherwise(F.lit(1))
-    return _all_files(spark, files, wholetext=True).agg(F.sum(per_file)).first()[0] or 0
+    return _per_file(spark, files, _all_files(spark, files, wholetext=True).groupBy("_metadata.file_path")
+                     .agg(F.sum(per_file)))
 
 
-def parquet_rows(spark: SparkSession, files: list[LandingFile]) -> int:
-    return sum(spark.read.parquet(f.literal).count() for f in files)
+def parquet_rows(spark: SparkSession, files: list[LandingFile]) -> dict[LandingFile, int]:
+    return {f: spark.read.parquet(f.literal).count() for f in files}
 
 
-def landed_records(spark: SparkSession, readable: list[LandingFile], unreadable: int, fmt: str,
-                   columns: tuple[str, ...] = ()) -> int:
-    """Records of the day's files: ``readable`` ones counted in format ``fmt``, plus one per
-    ``unreadable`` file."""
-    parquet = [f for f in readable if fmt == "parquet" or (fmt == "ndjson_or_parquet" and is_parquet(f))]
-    text = [f for f in readable if f not in parquet]
+def landed_records(spark: SparkSession, readable: Mapping[date, list[LandingFile]], unreadable: Mapping[date, int],
+                   fmt: str, columns: tuple[str, ...] = ()) -> dict[date, int]:
+    """Records per ingest date: the date's ``readable`` files counted in format ``fmt``,
+    plus one per ``unreadable`` file of the date."""
+    files = [f for listed in readable.values() for f in listed]
+    parquet = [f for f in files if fmt == "parquet" or (fmt == "ndjson_or_parquet" and is_parquet(f))]
+    text = [f for f in files if f not in parquet]
     if fmt == "json_array":
-        return unreadable + array_elements(spark, text)
-    count = unreadable + non_blank_lines(spark, text) + parquet_rows(spark, parquet)
-    return count - (csv_headers(spark, text, columns) if fmt == "csv" else 0)
+        counts = array_elements(spark, text)
+    else:
+        counts = {**non_blank_lines(spark, text), **parquet_rows(spark, parquet)}
+        if fmt == "csv":
+            headers = csv_headers(spark, text, columns)
+            counts = {f: n - headers.get(f, 0) for f, n in counts.items()}
+    return {day: unreadable.get(day, 0) + sum(counts[f] for f in listed) for day, listed in readable.items()}
