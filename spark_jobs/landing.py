@@ -121,11 +121,26 @@ def without_suffix(text: F.Column, suffix: str) -> F.Column:
     return F.when(text.endswith(suffix), text.substr(F.lit(1), F.length(text) - len(suffix))).otherwise(text)
 
 
-def _text_lines(spark: SparkSession, file: LandingFile) -> DataFrame:
-    """The lines of one file (LF-separated; Hadoop decompresses ``.gz`` and other codecs by
-    extension and drops a UTF-8 byte order mark at its start), with its split's start."""
-    return spark.read.option("lineSep", "\n").text(file.literal).select(
-        F.lit(file.name).alias("source_file"), F.col("_metadata.file_block_start").alias("_block"), "value")
+def spark_file_path(spark: SparkSession, file: LandingFile) -> str:
+    """The file's path as Spark's ``_metadata.file_path`` spells it (a URI, escaped)."""
+    return spark.sparkContext._jvm.org.apache.hadoop.fs.Path(file.path).toUri().toString()
+
+
+def with_file_names(spark: SparkSession, rows: DataFrame, files: list[LandingFile]) -> DataFrame:
+    """``rows`` read from several ``files`` at once, with ``source_file`` (the file's name)
+    in place of Spark's ``_metadata.file_path``. Reading many files as one relation plans
+    in a fraction of the time a union of one read per file takes."""
+    names = local_frame(spark, [(spark_file_path(spark, f), f.name) for f in files],
+                        StructType([StructField("_path", StringType()), StructField("source_file", StringType())]))
+    return rows.join(F.broadcast(names), "_path").drop("_path")
+
+
+def _text_lines(spark: SparkSession, files: list[LandingFile]) -> DataFrame:
+    """The lines of the files (LF-separated; Hadoop decompresses ``.gz`` and other codecs
+    by extension and drops a UTF-8 byte order mark at a file's start), with their split's start."""
+    lines = spark.read.option("lineSep", "\n").text([f.literal for f in files]).select(
+        F.col("_metadata.file_path").alias("_path"), F.col("_metadata.file_block_start").alias("_block"), "value")
+    return with_file_names(spark, lines, files)
 
 
 def _numbered_lines(spark: SparkSession, files: list[LandingFile]) -> DataFrame:
@@ -138,7 +153,7 @@ def _numbered_lines(spark: SparkSession, files: list[LandingFile]) -> DataFrame:
     number is therefore the lines of its file's earlier splits plus its place in its own
     split. Lines end at LF; a CR before it is dropped, as splitting on ``\\r?\\n`` did.
     """
-    lines = union_all(_text_lines(spark, f) for f in files).select(
+    lines = _text_lines(spark, files).select(
         "source_file", "_block", F.monotonically_increasing_id().alias("_id"),
         without_suffix(F.col("value"), "\r").alias("raw"))
     # One small row per split: where its numbering starts within its file. Computed here,
@@ -184,17 +199,17 @@ def read_csv_rows(spark: SparkSession, files: list[LandingFile], columns: tuple[
     return data.withColumn("header", F.when(F.col("_has_header"), F.col("_first")))
 
 
-def _whole_text(spark: SparkSession, file: LandingFile) -> DataFrame:
-    text = spark.read.text(file.literal, wholetext=True).select(F.col("value"))
-    return text.select(F.lit(file.name).alias("source_file"),
-                       without_prefix(F.col("value"), BOM).alias("value"))
+def _whole_text(spark: SparkSession, files: list[LandingFile]) -> DataFrame:
+    text = spark.read.text([f.literal for f in files], wholetext=True).select(
+        F.col("_metadata.file_path").alias("_path"), without_prefix(F.col("value"), BOM).alias("value"))
+    return with_file_names(spark, text, files)
 
 
 def read_json_array(spark: SparkSession, files: list[LandingFile], columns: tuple[str, ...] = ()) -> DataFrame:
     """One record per element of the file's single JSON array. A file that is not exactly
     one strict JSON array (an object, two arrays back to back, trailing text, invalid
     UTF-8) is one record numbered 0, the whole text, for silver to quarantine."""
-    whole = union_all(_whole_text(spark, f) for f in files)
+    whole = _whole_text(spark, files)
     whole = whole.withColumn("elements", F.when(is_strict_json(F.col("value")) & F.col("value").rlike(r"^\s*\["),
                                                 F.from_json("value", "array<string>", STRICT_JSON)))
     elements = (whole.where(F.col("elements").isNotNull())

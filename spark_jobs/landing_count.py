@@ -24,7 +24,8 @@ from datetime import date
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from spark_jobs.landing import BOM, LandingFile, is_parquet, without_prefix
+from spark_jobs.errors import ShoplakeError
+from spark_jobs.landing import BOM, LandingFile, is_parquet, spark_file_path, without_prefix
 from spark_jobs.strict_json import is_strict_json
 
 LINE_FORMATS = ("ndjson", "csv")
@@ -40,15 +41,16 @@ def _all_files(spark: SparkSession, files: list[LandingFile], wholetext: bool = 
     return reader.text([f.literal for f in files], wholetext=wholetext)
 
 
-def _uri(spark: SparkSession, file: LandingFile) -> str:
-    """The file's path as Spark's ``_metadata.file_path`` spells it (a URI, escaped)."""
-    return spark.sparkContext._jvm.org.apache.hadoop.fs.Path(file.path).toUri().toString()
-
-
 def _per_file(spark: SparkSession, files: list[LandingFile], counted: DataFrame) -> dict[LandingFile, int]:
-    """``counted`` (file_path, n) rows as a count per file (0 for a file without rows)."""
-    by_uri = {r[0]: r[1] or 0 for r in counted.collect()}
-    return {f: by_uri.get(_uri(spark, f), 0) for f in files}
+    """``counted`` (file_path, n) rows as a count per file (0 for a file without rows).
+    A row of a path that is none of ``files`` stops the run: it would be a record read
+    but counted for no date."""
+    by_path = {r[0]: r[1] or 0 for r in counted.collect()}
+    paths = {f: spark_file_path(spark, f) for f in files}
+    unknown = set(by_path) - set(paths.values())
+    if unknown:
+        raise ShoplakeError(f"landing count: {len(unknown)} file(s) read that were not listed, e.g. {min(unknown)}")
+    return {f: by_path.get(path, 0) for f, path in paths.items()}
 
 
 def non_blank_lines(spark: SparkSession, files: list[LandingFile]) -> dict[LandingFile, int]:
