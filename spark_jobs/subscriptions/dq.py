@@ -13,12 +13,13 @@ of a later date left part of its rows behind when D is re-run.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.types import DateType, StructField, StructType
 
 from spark_jobs.local_rows import local_frame
 from spark_jobs.merge import mirror, write_rows
@@ -70,48 +71,79 @@ def event_metrics(c: SourceCounts) -> list[tuple[str, str, float]]:
             ("late_event_rate", "events", ratio(c.late_rows, c.valid_rows))]
 
 
-def orphan_refunds(events: DataFrame) -> DataFrame:
-    """Refunds in silver whose refers_to_event_id is not a purchase in silver (absent,
-    quarantined or another event type)."""
-    purchases = events.where(F.col("event_type") == "purchase").select(F.col("event_id").alias("refers_to_event_id"))
+def orphan_refunds(events: DataFrame, by: Sequence[str] = ()) -> DataFrame:
+    """Refunds among ``events`` whose refers_to_event_id is not a purchase among them
+    (absent, quarantined or another event type). ``by``: columns that split the events
+    into separate states of silver (``as_of``), each checked on its own."""
+    purchases = events.where(F.col("event_type") == "purchase").select(
+        *by, F.col("event_id").alias("refers_to_event_id"))
     refunds = events.where(F.col("event_type") == "refund")
-    return refunds.join(purchases, "refers_to_event_id", "left_anti")
+    return refunds.join(purchases, [*by, "refers_to_event_id"], "left_anti")
 
 
-def spend_gaps(spend: DataFrame) -> DataFrame:
-    """Per channel: the days between its first and last spend date without a spend row."""
-    per_channel = spend.groupBy("channel").agg(
+def spend_gaps(spend: DataFrame, by: Sequence[str] = ()) -> DataFrame:
+    """Per channel (and ``by`` columns): the days between its first and last spend date
+    without a spend row."""
+    per_channel = spend.groupBy(*by, "channel").agg(
         F.min("spend_date").alias("first"), F.max("spend_date").alias("last"),
         F.countDistinct("spend_date").alias("days"))
-    return per_channel.select("channel", (F.datediff("last", "first") + 1 - F.col("days")).alias("gaps"))
+    return per_channel.select(*by, "channel", (F.datediff("last", "first") + 1 - F.col("days")).alias("gaps"))
 
 
-def events_as_of(spark: SparkSession, ingest_date: date) -> DataFrame:
-    """silver.events as it stood once every ingest date <= ``ingest_date`` was processed.
+def as_of_dates(spark: SparkSession, days: Sequence[date]) -> DataFrame:
+    """One row per ingest date of the run (``as_of``), broadcast to the joins that use it."""
+    return F.broadcast(local_frame(spark, [(d,) for d in days], StructType([StructField("as_of", DateType())])))
 
-    An event whose current winner arrived by then had that winner then too (the winner is
-    the greatest of all versions, so also of the earlier ones); an event whose winner
+
+def events_as_of(spark: SparkSession, days: Sequence[date], event_type: str,
+                 event_ids: DataFrame | None = None) -> DataFrame:
+    """(as_of, *EVENT_COLUMNS): the events of ``event_type`` (among ``event_ids``) in
+    silver.events as it stood once every ingest date <= as_of was processed, for each
+    as_of of ``days`` — one pass for all of them.
+
+    An event whose current winner arrived by as_of had that winner then too (the winner
+    is the greatest of all versions, so also of the earlier ones); an event whose winner
     arrived later is resolved again among its versions received by then (few: re-deliveries)."""
+    dates = as_of_dates(spark, days)
     events = spark.table("silver.events").select(*EVENT_COLUMNS)
-    by_then = F.col("ingest_date") <= F.lit(ingest_date)
-    won_later = events.where(~by_then).select("event_id")
-    earlier = spark.table("silver.event_versions").where(by_then).join(won_later, "event_id", "left_semi")
-    return events.where(by_then).unionByName(dedup.event_winners(dedup.resolve_events(earlier)).select(*EVENT_COLUMNS))
+    if event_ids is not None:
+        events = events.join(event_ids, "event_id", "left_semi")
+    current = (events.where(F.col("event_type") == event_type)
+               .join(dates, F.col("ingest_date") <= F.col("as_of")).select("as_of", *EVENT_COLUMNS))
+    won_later = events.where(F.col("ingest_date") > F.lit(min(days))).select(
+        "event_id", F.col("ingest_date").alias("_won"))
+    earlier = (spark.table("silver.event_versions").where(F.col("ingest_date") <= F.lit(max(days)))
+               .join(won_later, "event_id")
+               .join(dates, (F.col("ingest_date") <= F.col("as_of")) & (F.col("_won") > F.col("as_of"))))
+    then = (dedup.resolve_events(earlier, within=("as_of",))
+            .where((F.col("role") == "winner") & (F.col("event_type") == event_type)).select("as_of", *EVENT_COLUMNS))
+    return current.unionByName(then)
 
 
-def spend_days_as_of(spark: SparkSession, ingest_date: date) -> DataFrame:
-    """(spend_date, channel) of every spend row received by ``ingest_date``: which days have a
-    figure does not depend on which version of it wins."""
-    return (spark.table("silver.marketing_spend_versions").where(F.col("ingest_date") <= F.lit(ingest_date))
-            .select("spend_date", "channel").distinct())
+def spend_days_as_of(spark: SparkSession, days: Sequence[date]) -> DataFrame:
+    """(as_of, spend_date, channel) of every spend row received by each as_of of ``days``:
+    which days have a figure does not depend on which version of it wins."""
+    first = (spark.table("silver.marketing_spend_versions").where(F.col("ingest_date") <= F.lit(max(days)))
+             .groupBy("spend_date", "channel").agg(F.min("ingest_date").alias("first_received")))
+    return first.join(as_of_dates(spark, days), F.col("first_received") <= F.col("as_of")).select(
+        "as_of", "spend_date", "channel")
 
 
-def global_metrics(spark: SparkSession, ingest_date: date) -> list[tuple[str, str, float]]:
-    """Figures over silver as it stood once ``ingest_date`` was processed."""
-    orphans = orphan_refunds(events_as_of(spark, ingest_date)).count()
-    gaps = {r["channel"]: r["gaps"] for r in spend_gaps(spend_days_as_of(spark, ingest_date)).collect()}
-    rows = [("orphan_refunds", "events", float(orphans)), ("spend_gaps", "all", float(sum(gaps.values())))]
-    return rows + [("spend_gaps", channel, float(n)) for channel, n in sorted(gaps.items())]
+def global_metrics(spark: SparkSession, days: Sequence[date]) -> dict[date, list[tuple[str, str, float]]]:
+    """Per ingest date of ``days``: figures over silver as it stood once that date was processed."""
+    refunds = events_as_of(spark, days, "refund").localCheckpoint()
+    named = refunds.select(F.col("refers_to_event_id").alias("event_id")).where(F.col("event_id").isNotNull())
+    purchases = events_as_of(spark, days, "purchase", event_ids=named.distinct())
+    orphans = {r[0]: r[1] for r in orphan_refunds(refunds.unionByName(purchases), by=("as_of",))
+               .groupBy("as_of").count().collect()}
+    gaps = spend_gaps(spend_days_as_of(spark, days), by=("as_of",)).collect()
+    figures = {}
+    for day in days:
+        of_day = {r["channel"]: r["gaps"] for r in gaps if r["as_of"] == day}
+        figures[day] = ([("orphan_refunds", "events", float(orphans.get(day, 0))),
+                         ("spend_gaps", "all", float(sum(of_day.values())))]
+                        + [("spend_gaps", channel, float(n)) for channel, n in sorted(of_day.items())])
+    return figures
 
 
 def write_metrics(spark: SparkSession, domain: str, rows: Mapping[date, list[tuple[str, str, float]]]) -> None:

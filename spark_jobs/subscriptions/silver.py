@@ -265,12 +265,13 @@ def run(spark: SparkSession, settings: Settings, ingest_date: date, first_date: 
     run_side_by_side([r.write for r in results])
     with described(spark, "silver: quarantine"):
         quarantine({r.source: r.rejected for r in results}, DOMAIN, days)
-    figures = {}
     with described(spark, "silver: DQ figures over silver"):
-        for day in days:
-            counts = [r.counts[day] for r in results]
-            figures[day] = ([row for c in counts for row in dq.source_metrics(c)] + dq.event_metrics(counts[0])
-                            + dq.global_metrics(spark, day))
+        over_silver = dq.global_metrics(spark, days)
+    figures = {}
+    for day in days:
+        counts = [r.counts[day] for r in results]
+        figures[day] = ([row for c in counts for row in dq.source_metrics(c)] + dq.event_metrics(counts[0])
+                        + over_silver[day])
     with described(spark, "silver: write DQ figures, run log"):
         dq.write_metrics(spark, DOMAIN, figures)
         write_run_log(spark, [RunRecord(DOMAIN, "silver", c.source, day, c.files, c.bronze_rows,
