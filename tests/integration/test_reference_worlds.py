@@ -29,6 +29,7 @@ from spark_jobs.registry import domain as declared
 
 pytestmark = pytest.mark.integration
 START = date(2026, 2, 2)
+SHORT_DAYS, SHORT_SEED = 4, 2024     # the worlds of the default suite
 
 
 def run_orders(days: int, seed: int) -> dict[str, list[int]]:
@@ -99,35 +100,40 @@ def recsys_expected(landing: Path, processed: set[date]) -> dict[str, list[tuple
     return {"training_input": recsys_reference.training_input(landing, 365, processed)}
 
 
-def _subscriptions(spark, settings, tmp_path, days: int, seed: int) -> None:
-    traps = subscriptions_world.write_world(tmp_path, START, days, seed)
-    assert traps and all(n > 0 for n in traps.values()), traps
-    assert run_world(spark, settings, "subscriptions", tmp_path, days, seed, subscriptions_expected) > days
+EXPECTED = {"subscriptions": subscriptions_expected, "recsys": recsys_expected}
 
 
-def _recsys(spark, settings, tmp_path, days: int, seed: int) -> None:
-    traps = recsys_world.write_world(tmp_path, START, days, seed, lookback_days=365)
+def land_world(domain: str, landing: Path, days: int, seed: int) -> None:
+    """Write the domain's world from START under ``landing``; every trap must be in it."""
+    if domain == "subscriptions":
+        traps = subscriptions_world.write_world(landing, START, days, seed)
+    else:
+        traps = recsys_world.write_world(landing, START, days, seed, lookback_days=365)
     assert traps and all(n > 0 for n in traps.values()), traps
-    assert run_world(spark, settings, "recsys", tmp_path, days, seed, recsys_expected) > days
+
+
+def _world(spark, settings, tmp_path, domain: str, days: int, seed: int) -> None:
+    land_world(domain, tmp_path, days, seed)
+    assert run_world(spark, settings, domain, tmp_path, days, seed, EXPECTED[domain]) > days
 
 
 def test_subscriptions_world_equals_the_reference_after_every_run(spark, settings, tmp_path, capsys):
-    _subscriptions(spark, settings, tmp_path, days=4, seed=2024)
+    _world(spark, settings, tmp_path, "subscriptions", days=SHORT_DAYS, seed=SHORT_SEED)
     # Spend starts late in every world: the first days warn about it and still publish.
     assert "freshness warning: subscriptions.marketing_spend has never delivered" in capsys.readouterr().out
 
 
 def test_recsys_world_equals_the_reference_after_every_run(spark, settings, tmp_path):
-    _recsys(spark, settings, tmp_path, days=4, seed=2024)
+    _world(spark, settings, tmp_path, "recsys", days=SHORT_DAYS, seed=SHORT_SEED)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [31])
 def test_thirty_subscriptions_days_equal_the_reference(spark, settings, tmp_path, seed):
-    _subscriptions(spark, settings, tmp_path, days=30, seed=seed)
+    _world(spark, settings, tmp_path, "subscriptions", days=30, seed=seed)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [31])
 def test_thirty_recsys_days_equal_the_reference(spark, settings, tmp_path, seed):
-    _recsys(spark, settings, tmp_path, days=30, seed=seed)
+    _world(spark, settings, tmp_path, "recsys", days=30, seed=seed)
