@@ -20,9 +20,9 @@ captured; then, each time on an empty lake:
 Left out are only the columns that say when, or by which Spark application, a row was
 written (``DIFFERS_BETWEEN_RUNS``), two derived tables whose rows depend on the order of
 runs even day by day (``NOT_COMPARED``; what is made of them is compared) and the
-histories of carousels no longer shown (``histories_of_shown_carousels``). Today a range
-still runs bronze and silver date by date; these tests are what the one-pass rewrite
-must keep.
+histories of carousels no longer shown (``histories_of_shown_carousels``). Bronze and
+silver run a range as one batch (one read, one resolution, one commit per table); recsys
+history still runs date by date.
 """
 from __future__ import annotations
 
@@ -211,6 +211,7 @@ def test_one_range_run_equals_running_its_days_one_by_one(spark, world):
     world.assert_lake_as_day_by_day(spark, f"one range run {everything}")
 
 
+@pytest.mark.slow   # ~1.5 min a domain; the default suite runs the one-range case
 def test_ranges_in_pieces_and_a_range_re_run_equal_running_the_days_one_by_one(spark, world):
     reset_lake(spark)
     processed: set[date] = set()
