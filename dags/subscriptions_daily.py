@@ -8,8 +8,8 @@ publishes gold (fast-forward of `main`) only if every check passes. A failing ch
 
 The run for logical date D processes `ingest_date=D`; re-running a day changes nothing.
 **Manual range:** trigger with params `start` / `end` (YYYY-MM-DD) to process every
-ingest date of the range in one run (bronze and silver per date, then one gold build,
-the checks of every date and one publication). Backfills (`airflow backfill create ... --max-active-runs 1`,
+ingest date of the range in one run (bronze and silver as one batch for the whole
+range, then one gold build, the checks of every date and one publication). Backfills (`airflow backfill create ... --max-active-runs 1`,
 or the UI) create one ordinary run per date. Spark runs through `spark_default`.
 """
 from shoplake_airflow import domain_dag
