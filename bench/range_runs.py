@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -62,6 +63,7 @@ def one_run(domain: str, days: int, way: str) -> dict[str, float]:
             run_job(spark, settings, job, args, batch)
             seconds[job] = seconds.get(job, 0.0) + time.perf_counter() - started
     spark.stop()
+    shutil.rmtree(base, ignore_errors=True)
     seconds["total"] = sum(seconds.values())
     return seconds
 
