@@ -21,7 +21,7 @@ from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
 from spark_jobs.domain import Source
-from spark_jobs.ingest_dates import dates_between
+from spark_jobs.ingest_dates import dates_between, in_dates, rows_per_date
 from spark_jobs.landing import LandingFile, list_day, read_records
 from spark_jobs.landing_checks import readable_files
 from spark_jobs.landing_count import landed_records
@@ -46,11 +46,6 @@ def undated(records: DataFrame) -> DataFrame:
     date_part = len("YYYY-MM-DD")
     return (records.withColumn("ingest_date", F.to_date(F.substring("source_file", 1, date_part)))
             .withColumn("source_file", F.expr(f"substr(source_file, {date_part + 2})")))
-
-
-def per_date(frame: DataFrame) -> dict[date, int]:
-    """Rows of ``frame`` per ingest date."""
-    return {r[0]: r[1] for r in frame.groupBy("ingest_date").count().collect()}
 
 
 def load_bronze_dates(spark: SparkSession, settings: Settings, source: Source,
@@ -80,8 +75,8 @@ def load_bronze_dates(spark: SparkSession, settings: Settings, source: Source,
     # re-run reads them once more to compare.
     write_rows(records, mirror(source.bronze_table, BRONZE_KEY, {"ingest_date": tuple(days)},
                                compare=("content_hash", "problem"), write_options=SPREAD_WRITE))  # a file per split
-    rows = per_date(spark.table(source.bronze_table).where(F.col("ingest_date").isin(list(days))))
-    dropped = per_date(suppressed) if suppressed is not None else {}
+    rows = rows_per_date(spark.table(source.bronze_table).where(in_dates(days)))
+    dropped = rows_per_date(suppressed) if suppressed is not None else {}
     # Counted apart from the frame written, so a record lost on the way shows as unreconciled.
     read = landed_records(spark, {day: good for day, (good, _, _) in listed.items()},
                           {day: unreadable for day, (_, unreadable, _) in listed.items()}, source.fmt, source.columns)

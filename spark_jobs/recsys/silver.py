@@ -26,7 +26,7 @@ from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
 from spark_jobs.frames import union_all
-from spark_jobs.ingest_dates import dates_between
+from spark_jobs.ingest_dates import dates_between, in_dates, rows_per_date
 from spark_jobs.merge import mirror, write_rows
 from spark_jobs.quarantine import quarantine, split
 from spark_jobs.recsys.parse import ACTION_TYPES, parse_actions, parse_impressions
@@ -37,10 +37,6 @@ ACTION_KEY = ("source", "ingest_date", "source_file", "record_number")
 ACTION_COLUMNS = ("customer_id", "action_ts", "action_type", "item_id", "action_date") + ACTION_KEY
 DELIVERY_KEY = ("ingest_date", "source_file", "record_number")
 RUNS_ONCE_PER_RANGE = True   # a range of ingest dates is one batch
-
-
-def in_dates(days: Sequence[date]) -> F.Column:
-    return F.col("ingest_date").isin(list(days))
 
 
 def bronze_slice(spark: SparkSession, source: str, days: Sequence[date]) -> DataFrame:
@@ -79,7 +75,7 @@ def load_actions(spark: SparkSession, days: Sequence[date]) -> list[RunRecord]:
     write_rows(changes.localCheckpoint(), mirror(ACTION_CHANGES, ("ingest_date", "customer_id"), day, ("from_date",)))
     write_rows(new, mirror(ACTIONS, ACTION_KEY, day, ACTION_COLUMNS[:5]))
     quarantine({source: split(rows)[1] for source, rows in parsed.items()}, "recsys", days)
-    read = {s: per_date(rows) for s, rows in parsed.items()}
+    read = {s: rows_per_date(rows) for s, rows in parsed.items()}
     for rows in parsed.values():
         rows.unpersist()
     return reconcile(spark, days, read, ACTIONS, started)
@@ -99,13 +95,9 @@ def load_impressions(spark: SparkSession, days: Sequence[date]) -> list[RunRecor
     write_rows(touched.localCheckpoint(), mirror(IMPRESSION_CHANGES, ("ingest_date", "dt", "ranking_id"), day, ("dt",)))
     write_rows(valid.select(*columns), mirror(IMPRESSIONS, DELIVERY_KEY, day, columns[:4]))
     quarantine({"impressions": rejected}, "recsys", days)
-    records = reconcile(spark, days, {"impressions": per_date(parsed)}, IMPRESSIONS, started)
+    records = reconcile(spark, days, {"impressions": rows_per_date(parsed)}, IMPRESSIONS, started)
     parsed.unpersist()
     return records
-
-
-def per_date(rows: DataFrame) -> dict[date, int]:
-    return {r[0]: r[1] for r in rows.groupBy("ingest_date").count().collect()}
 
 
 def reconcile(spark, days: Sequence[date], read: dict[str, dict[date, int]], table: str,

@@ -25,6 +25,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from spark_jobs.frames import union_all
+from spark_jobs.ingest_dates import in_dates
 from spark_jobs.key_lookup import rows_of_keys
 from spark_jobs.merge import mirror, write_rows
 
@@ -75,7 +76,7 @@ def spend_keys(versions: DataFrame) -> DataFrame:
 def of_dates(keys: DataFrame, versions: DataFrame, record_key: Sequence[str], days: Sequence[date]) -> DataFrame:
     """(ingest_date, key_type, key_value): the ``keys`` of each record (``record_key``) given
     to every one of ``days`` on which a version of it arrived (``versions``)."""
-    received = versions.where(F.col("ingest_date").isin(list(days))).select(*record_key, "ingest_date").distinct()
+    received = versions.where(in_dates(days)).select(*record_key, "ingest_date").distinct()
     return keys.join(received, list(record_key)).select("ingest_date", "key_type", "key_value")
 
 
@@ -84,7 +85,7 @@ def write_changed_keys(domain: str, days: Sequence[date], keys: list[DataFrame])
     (ingest_date, key_type, key_value) and the keys they already hold (see above: a slice
     only grows)."""
     spark = keys[0].sparkSession
-    in_slices = (F.col("domain") == domain) & F.col("ingest_date").isin(list(days))
+    in_slices = (F.col("domain") == domain) & in_dates(days)
     held = spark.table(CHANGED_KEYS).where(in_slices).select("ingest_date", "key_type", "key_value")
     # Materialised once: the slice write compares and then appends the rows.
     rows = union_all([*keys, held]).distinct().select(

@@ -30,7 +30,7 @@ from pyspark.sql import functions as F
 
 from spark_jobs.config import Settings
 from spark_jobs.frames import described, union_all
-from spark_jobs.ingest_dates import dates_between
+from spark_jobs.ingest_dates import dates_between, in_dates, rows_per_date
 from spark_jobs.key_lookup import dates_predicate, key_bounds, rows_of_keys
 from spark_jobs.merge import SPREAD_WRITE, mirror, owned_keys, write_rows
 from spark_jobs.quarantine import quarantine, split
@@ -53,11 +53,7 @@ RUNS_ONCE_PER_RANGE = True   # a range of ingest dates is one batch (see above)
 
 def bronze_slice(spark: SparkSession, source: str, days: Sequence[date]) -> DataFrame:
     return (spark.read.option("split-size", str(BRONZE_SPLIT_BYTES)).table(f"bronze.{DOMAIN}_{source}")
-            .where(F.col("ingest_date").isin(list(days))))
-
-
-def in_dates(days: Sequence[date]) -> F.Column:
-    return F.col("ingest_date").isin(list(days))
+            .where(in_dates(days)))
 
 
 class SourceResult(NamedTuple):
@@ -214,7 +210,7 @@ def silver_latest(parsed: DataFrame, source: str, table: str, keys: list[str], c
         versions = all_versions(day_versions, versions_table, keys, affected, days).localCheckpoint()
     # Every order starts with ingest_date: among the versions received by a date, the
     # date's own version of a key wins, so each is a silver row of the date (see :mod:`dq`).
-    per_date = {r[0]: r[1] for r in day_versions.groupBy("ingest_date").count().collect()}
+    per_date = rows_per_date(day_versions)
     for day, c in counts.items():
         c.silver_rows = per_date.get(day, 0)
         c.conflicts = c.valid_rows - c.silver_rows
