@@ -25,8 +25,8 @@ Bytes read are Spark's own task metrics, summed over the Spark stages each of ou
 ran (read from the application's status store, the data behind the Spark UI): ``input``
 is what tasks read from table files (local warehouse: Hadoop file-system bytes) AND from
 cached or checkpointed blocks (Spark counts both as input), ``shuffle`` what the
-exchanges read. Silver's figures are also broken down by job
-description, which silver sets per step (``spark_jobs.frames.described``).
+exchanges read. Silver's and gold's figures are also broken down by job
+description, which silver sets per step and gold per model (``spark_jobs.frames.described``).
 """
 from __future__ import annotations
 
@@ -175,10 +175,15 @@ def report_bytes(read: dict[str, list[SparkStage]]) -> None:
         print(f"  {stage:<22} {mib(sum(s.input_bytes for s in stages)):>10}   "
               f"{mib(sum(s.shuffle_bytes for s in stages)):>11}   {len(stages):>12}"
               f"   {sum(s.run_ms for s in stages) / 1000:>6.1f}")
+    for stage in ("silver", "gold"):
+        report_steps(stage, read.get(stage, []))
+
+
+def report_steps(stage: str, stages: list[SparkStage]) -> None:
     steps: dict[str, list[SparkStage]] = {}
-    for s in read.get("silver", []):
+    for s in stages:
         steps.setdefault(s.description, []).append(s)
-    print("silver by step (descriptions set in silver; largest first)")
+    print(f"{stage} by step (descriptions set by the job; largest first)")
     for name, stages in sorted(steps.items(), key=lambda kv: -sum(s.input_bytes + s.shuffle_bytes for s in kv[1])):
         read_in, shuffled = sum(s.input_bytes for s in stages), sum(s.shuffle_bytes for s in stages)
         print(f"  {name[:58]:<58} {mib(read_in):>9} in {mib(shuffled):>8} shuffle"

@@ -23,6 +23,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs.config import PROJECT_ROOT
+from spark_jobs.frames import described
 from spark_jobs.merge import RowWrite, write_rows
 from spark_jobs.sql_literals import sql_literal, values_in
 
@@ -137,7 +138,8 @@ def build_models(spark: SparkSession, domain: str, ingest_date: date,
     written = {}
     with writing_to_audit(spark):
         def build(model: GoldModel) -> str:
-            return merge_model(spark, model, as_of, keys_for(model, as_of))
+            with described(spark, f"gold {model.name}"):
+                return merge_model(spark, model, as_of, keys_for(model, as_of))
 
         # Models of one wave write different tables and read only earlier waves' tables.
         for wave in dependency_waves(models):

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from pyspark.sql import SparkSession
 
 from spark_jobs.config import Settings
+from spark_jobs.frames import described
 from spark_jobs.gold import GoldModel, build_models, pending_dates, touched_keys
 from spark_jobs.subscriptions import DOMAIN as declaration
 from spark_jobs.subscriptions import gold_keys
@@ -63,8 +64,9 @@ def build_gold(spark: SparkSession, ingest_date: date) -> dict[str, str]:
     ingest date not yet published, recomputing the slices their records touched."""
     dates = pending_dates(spark, DOMAIN, ingest_date)
     print(f"gold subscriptions: ingest dates {', '.join(map(str, dates))}")
-    gold_keys.register_touched(touched_keys(spark, DOMAIN, dates).cache())
-    first = gold_keys.first_dates(spark)
+    with described(spark, "gold: touched keys, first dates"):
+        gold_keys.register_touched(touched_keys(spark, DOMAIN, dates).cache())
+        first = gold_keys.first_dates(spark)
     return build_models(spark, DOMAIN, ingest_date,
                         lambda model, as_of: keys_to_recompute(spark, model, as_of, first))
 
