@@ -1,7 +1,7 @@
 """Benchmark: one daily run of the subscriptions domain, landing -> published gold.
 
     .venv/bin/python bench/subscriptions.py [--events 1000000] [--seed 7] [--history-days 0] [--keep DIR]
-        [--history-only | --prepared]
+        [--history-only | --prepared | --repeat N]
 
 Generates ONE ingest day of N events (the generator's usual trap rates, plus that day's
 subscriptions and spend) into a fresh lake in a temporary directory (local landing and
@@ -19,7 +19,9 @@ untimed by ``shoplake run`` in a Spark application of their own, so the timed la
 still starts on a cold driver, as a daily run does. To time the same day several times on
 the same history: build it once with ``--keep DIR --history-only``, copy DIR aside, and
 before each timed run copy it back to DIR (Iceberg metadata holds absolute paths) and run
-with ``--keep DIR --prepared`` (same ``--events``, ``--history-days``).
+with ``--keep DIR --prepared`` (same ``--events``, ``--history-days``). ``--repeat N`` does
+exactly that: it builds the history once, then times the day N times, each in a process
+of its own on a fresh copy, and prints every run's seconds per stage and their medians.
 
 Bytes read are Spark's own task metrics, summed over the Spark stages each of our stages
 ran (read from the application's status store, the data behind the Spark UI): ``input``
@@ -31,9 +33,11 @@ description, which silver sets per step and gold per model (``spark_jobs.frames.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,6 +50,7 @@ STAGES = (("bronze", "bronze", ("subscriptions",)), ("silver", "subscriptions.si
           ("gold", "subscriptions.gold", ()), ("scan", "quality.scan", ("subscriptions",)),
           ("publish", "quality.publish", ("subscriptions",)))
 DAY = date(2026, 1, 1)
+SECONDS_LINE = "seconds per stage (json) "
 
 
 def _descendants(pid: int) -> list[int]:
@@ -89,9 +94,13 @@ def main() -> None:
     built = parser.add_mutually_exclusive_group()
     built.add_argument("--history-only", action="store_true", help="generate and run the history, then stop")
     built.add_argument("--prepared", action="store_true", help="--keep DIR already holds --history-only's lake")
+    built.add_argument("--repeat", type=int, help="build once, time the day N times on fresh copies (medians)")
     options = parser.parse_args()
     if (options.history_only or options.prepared) and not options.keep:
         parser.error("--history-only and --prepared need --keep DIR")
+    if options.repeat:
+        repeated(options)
+        return
     base = Path(options.keep or tempfile.mkdtemp(prefix="shoplake-bench-"))
     lake_env(base, exists=options.prepared)
 
@@ -190,6 +199,32 @@ def report_steps(stage: str, stages: list[SparkStage]) -> None:
               f" {sum(s.run_ms for s in stages) / 1000:>6.1f} task s")
 
 
+def repeated(options: argparse.Namespace) -> None:
+    """``--repeat N``: this script with ``--history-only`` once, then N times ``--prepared``
+    on a fresh copy of the lake it built; each run's report, then the medians."""
+    base = Path(options.keep or tempfile.mkdtemp(prefix="shoplake-bench-"))
+    pristine = base.with_name(base.name + ".pristine")
+    command = [sys.executable, __file__, "--events", str(options.events), "--seed", str(options.seed),
+               "--history-days", str(options.history_days), "--keep", str(base)]
+    subprocess.run([*command, "--history-only"], check=True)
+    shutil.rmtree(pristine, ignore_errors=True)
+    shutil.copytree(base, pristine, symlinks=True)
+    runs = []
+    for _ in range(options.repeat):
+        shutil.rmtree(base)
+        shutil.copytree(pristine, base, symlinks=True)   # Iceberg metadata holds absolute paths
+        out = subprocess.run([*command, "--prepared"], check=True, capture_output=True, text=True).stdout
+        print(out[out.index("\n=== bench"):], flush=True)
+        runs.append(json.loads(out.split(SECONDS_LINE, 1)[1].splitlines()[0]))
+    print(f"\n=== {options.repeat} runs of a {options.events:,}-event day on {options.history_days} days of history")
+    for stage in [*runs[0], "total"]:
+        values = [sum(r.values()) if stage == "total" else r[stage] for r in runs]
+        print(f"  {stage:<10} median {statistics.median(values):>7.1f} s   runs {', '.join(f'{v:.1f}' for v in values)}")
+    if not options.keep:
+        shutil.rmtree(base, ignore_errors=True)
+    shutil.rmtree(pristine, ignore_errors=True)
+
+
 def run_history(first: date, last: date) -> None:
     """The untimed days before the timed one, in a Spark application of their own."""
     cli = [sys.executable, "-m", "spark_jobs.cli"]
@@ -211,6 +246,7 @@ def report(target, events, history, generated, startup, seconds, python_mib, jvm
     for stage, value in seconds.items():
         print(f"  {stage:<22} {value:>12.1f} s")
     print(f"total bronze -> publish  {total:>12.1f} s")
+    print(f"{SECONDS_LINE}{json.dumps({k: round(v, 2) for k, v in seconds.items()})}")
     print(f"events per minute        {target / total * 60:>12,.0f}  (target 1,000,000)")
     print(f"  incl. spark start      {target / (total + startup) * 60:>12,.0f}")
     print(f"peak RSS                 {python_mib + jvm_mib:>12,.0f} MiB  (JVM + workers {jvm_mib:,.0f},"

@@ -10,8 +10,8 @@ of `main`) only if every check passes. Readers and the training loader see `main
 
 The run for logical date D processes `ingest_date=D`; re-running a day changes nothing.
 **Manual range:** trigger with params `start` / `end` (YYYY-MM-DD) to process every
-ingest date of the range in one run (bronze and silver as one batch, history date by
-date, one gold build). Spark runs through `spark_default`.
+ingest date of the range in one run (bronze and silver as one batch, history a week at
+a time, one gold build). Spark runs through `spark_default`.
 """
 from shoplake_airflow import domain_dag
 

@@ -40,6 +40,7 @@ from test_reference_worlds import EXPECTED, SHORT_DAYS, SHORT_SEED, START, asser
 
 from spark_jobs.config import Settings
 from spark_jobs.jobs import run_domain_day, run_domain_range
+from spark_jobs.recsys import history as recsys_history
 from spark_jobs.recsys.rankings import carousels
 from spark_jobs.recsys.tables import HISTORIES, IMPRESSIONS, STATE
 from spark_jobs.registry import domain as declared
@@ -205,14 +206,18 @@ def world(request, spark, settings, tmp_path_factory) -> World:
     return World(domain, landing, lake, days, day_by_day)
 
 
-def test_one_range_run_equals_running_its_days_one_by_one(spark, world):
+def test_one_range_run_equals_running_its_days_one_by_one(spark, world, monkeypatch):
+    # Recsys history goes through a range a few dates a step: steps of 3 make this range two
+    # steps, so a step boundary and the from-scratch carousels inside a step are both run.
+    monkeypatch.setattr(recsys_history, "RANGE_STEP_DAYS", 3)
     reset_lake(spark)
     everything = world.run(spark, range(SHORT_DAYS), set())
     world.assert_lake_as_day_by_day(spark, f"one range run {everything}")
 
 
 @pytest.mark.slow   # ~1.5 min a domain; the default suite runs the one-range case
-def test_ranges_in_pieces_and_a_range_re_run_equal_running_the_days_one_by_one(spark, world):
+def test_ranges_in_pieces_and_a_range_re_run_equal_running_the_days_one_by_one(spark, world, monkeypatch):
+    monkeypatch.setattr(recsys_history, "RANGE_STEP_DAYS", 1)    # the daily path inside a range
     reset_lake(spark)
     processed: set[date] = set()
     half = SHORT_DAYS // 2
