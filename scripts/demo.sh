@@ -10,7 +10,13 @@ export PATH="$PWD/.venv/bin:$PATH"
 DAYS="${DEMO_DAYS:-30}"
 START="${DEMO_START:-2026-01-01}"
 END=$(python -c "import datetime as d; print(d.date.fromisoformat('$START') + d.timedelta(days=$DAYS - 1))")
-step() { printf '\n==> %s\n' "$*"; }
+# Each step's seconds, printed at the end (the pipeline's share of the demo's time).
+timings=() last_step="" step_started=$SECONDS
+step() {
+  [[ -n "$last_step" ]] && timings+=("$(printf '%6d s  %s' $((SECONDS - step_started)) "$last_step")")
+  last_step="$*" step_started=$SECONDS
+  printf '\n==> %s\n' "$*"
+}
 started=$SECONDS
 
 if [[ "${SHOPLAKE_WAREHOUSE:-s3://}" == s3://* || "${SHOPLAKE_LANDING:-s3://}" == s3://* ]]; then
@@ -57,6 +63,8 @@ else
   echo "-- Trino is not running (SHOPLAKE_TRINO=off, not installed, or a local-directory lake): Spark only"
 fi
 echo "-- Spark"; timed shoplake sql "$QUERY" --engine spark
+step "Seconds per step"
+printf '%s\n' "${timings[@]}"
 
 cat <<EOF2
 

@@ -98,6 +98,15 @@ def _wait_ready(settings: Settings, process: subprocess.Popen) -> None:
     raise ShoplakeError(f"Trino did not become ready in {START_TIMEOUT} s; see {log}")
 
 
+def ensure_catalog_tables(settings: Settings) -> None:
+    """Create the JDBC catalog's own tables if the catalog database has none yet (a fresh
+    clone before `shoplake init`): Trino's Iceberg connector only checks their schema, and
+    fails every query on a database without them."""
+    from spark_jobs.catalog import load_catalog
+
+    load_catalog(settings)    # PyIceberg's SqlCatalog creates missing catalog tables
+
+
 def up(settings: Settings) -> float | None:
     """Start Trino if this clone's is not running; the seconds it took to answer, or None
     if it was already running or is turned off."""
@@ -109,6 +118,7 @@ def up(settings: Settings) -> float | None:
         raise ShoplakeError(f"another server answers on 127.0.0.1:{settings.trino_port}; stop it or set "
                             "SHOPLAKE_TRINO_PORT to a free port")
     started = time.monotonic()
+    ensure_catalog_tables(settings)
     process = _launch(settings)
     try:
         _wait_ready(settings, process)

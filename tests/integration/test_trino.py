@@ -25,22 +25,25 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def trino_lake(minio_env):
-    """The probe's Spark reads, and Trino started on the lake it built."""
+def trino_lake(minio_env, tmp_path_factory):
+    """Trino started first, on a catalog nothing has written yet (as `make demo` on a fresh
+    clone starts it), then the lake the probe's Spark builds under a prefix of its own."""
     import subprocess
 
     from spark_jobs.trino import server as trino_server
     from spark_jobs.config import load_settings
 
-    env = {**os.environ, **minio_env, "SHOPLAKE_TRINO_PORT": str(free_port()), "TZ": "UTC", "PYTHONPATH": str(ROOT)}
-    started = time.monotonic()
-    done = subprocess.run([sys.executable, str(PROBE)], env=env, capture_output=True, text=True, timeout=1200)
-    assert done.returncode == 0, done.stderr[-3000:]
-    built = time.monotonic() - started
+    env = {**os.environ, **minio_env, "SHOPLAKE_TRINO_PORT": str(free_port()), "TZ": "UTC", "PYTHONPATH": str(ROOT),
+           "SHOPLAKE_HOME": str(tmp_path_factory.mktemp("trino-lake")),
+           "SHOPLAKE_LANDING": "s3://landing/trino-lake", "SHOPLAKE_WAREHOUSE": "s3://warehouse/trino-lake"}
     settings = load_settings(env)
     seconds = trino_server.up(settings)
-    print(f"\ntrino lake built by Spark in {built:.0f} s; Trino ready in {seconds:.1f} s")
     try:
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, str(PROBE)], env=env, capture_output=True, text=True, timeout=1200)
+        assert done.returncode == 0, done.stderr[-3000:]
+        print(f"\nTrino ready in {seconds:.1f} s on an empty catalog; lake built by Spark in "
+              f"{time.monotonic() - started:.0f} s")
         yield {"env": env, "settings": settings, "spark": json.loads(done.stdout.strip().splitlines()[-1]),
                "start_seconds": seconds}
     finally:
@@ -145,15 +148,17 @@ def test_the_read_only_minio_user_reads_but_cannot_write_or_delete(trino_lake):
     keys = read_only_keys(settings)
     client = boto3.client("s3", endpoint_url=settings.s3_endpoint, region_name=settings.s3_region,
                           aws_access_key_id=keys.access_key, aws_secret_access_key=keys.secret_key)
-    some_file = client.list_objects_v2(Bucket="warehouse", Prefix="gold/")["Contents"][0]["Key"]
-    assert client.get_object(Bucket="warehouse", Key=some_file)["Body"].read()
-    for attempt in (lambda: client.put_object(Bucket="warehouse", Key="gold/planted.parquet", Body=b"x"),
-                    lambda: client.delete_object(Bucket="warehouse", Key=some_file),
+    bucket, _, root = settings.warehouse.removeprefix("s3://").partition("/")
+    gold = f"{root}/gold/".lstrip("/")
+    some_file = client.list_objects_v2(Bucket=bucket, Prefix=gold)["Contents"][0]["Key"]
+    assert client.get_object(Bucket=bucket, Key=some_file)["Body"].read()
+    for attempt in (lambda: client.put_object(Bucket=bucket, Key=f"{gold}planted.parquet", Body=b"x"),
+                    lambda: client.delete_object(Bucket=bucket, Key=some_file),
                     lambda: client.put_object(Bucket="landing", Key="planted.ndjson", Body=b"{}")):
         with pytest.raises(ClientError) as denied:
             attempt()
         assert denied.value.response["Error"]["Code"] == "AccessDenied"
-    assert client.head_object(Bucket="warehouse", Key=some_file)
+    assert client.head_object(Bucket=bucket, Key=some_file)
 
 
 def test_generated_trino_state_is_owner_only_and_holds_no_lake_key(trino_lake):
