@@ -1,6 +1,6 @@
 """Benchmark: the common from-scratch history vs. the incremental daily state.
 
-    .venv/bin/python bench/recsys.py [--customers 50000] [--actions 20000000] [--shown 20000] [--days 60 120 180]
+    .venv/bin/python bench/recsys.py [--customers 50000] [--actions 40000000] [--shown 20000] [--days 60 180 365]
 
 Synthetic world: ``--customers`` customers, ``--actions`` actions spread over the longest
 ``--days`` before one impression day dt, ``--shown`` customers shown one 10-item carousel
@@ -211,9 +211,9 @@ def storage_variants(spark, imps) -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--customers", type=int, default=50_000)
-    parser.add_argument("--actions", type=int, default=20_000_000, help="actions over the longest history")
+    parser.add_argument("--actions", type=int, default=40_000_000, help="actions over the longest history")
     parser.add_argument("--shown", type=int, default=20_000)
-    parser.add_argument("--days", type=int, nargs="+", default=[180, 60, 120])
+    parser.add_argument("--days", type=int, nargs="+", default=[60, 180, 365])
     args = parser.parse_args(argv)
     _isolated_lake()
     from spark_jobs.ddl import apply_ddl
