@@ -13,6 +13,19 @@ def dates_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+def consecutive_runs(days: Sequence[date]) -> list[list[date]]:
+    """``days`` (any order, repeats allowed) as sorted runs of consecutive dates: what a job
+    that takes a range (first .. last) must be given, so that it never runs a date between
+    two of ``days`` that was not asked for."""
+    runs: list[list[date]] = []
+    for day in sorted(set(days)):
+        if runs and day - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs
+
+
 def in_dates(days: Sequence[date]) -> Column:
     """A row's ``ingest_date`` is one of ``days``."""
     return F.col("ingest_date").isin(list(days))

@@ -6,9 +6,11 @@ or a shared job, ``<module>`` / ``<package>.<module>`` → ``spark_jobs.<...>.ru
 from its declaration (:attr:`spark_jobs.domain.Domain.jobs`); the CLI and the domain's
 DAG run the same names in the same order.
 
-A job module that sets ``RUNS_ONCE_PER_RANGE = True`` catches up every pending date by
-itself (gold builds, scans, publication): over a range of dates it runs once, for the
-last date, with ``first_date=`` the range's start. Every other job runs once per date.
+A job module that sets ``RUNS_ONCE_PER_RANGE = True`` takes a range of dates at once
+(bronze, silver, recsys history) or catches up every pending date by itself (gold
+builds, scans, publication): over a range it runs once, for the last date, with
+``first_date=`` the range's start; dates that are not consecutive (an erasure's affected
+dates) make one such run per stretch of consecutive dates. Every other job runs once per date.
 
 Whatever starts them, a domain's jobs run holding the domain's lock
 (:mod:`spark_jobs.domain_lock`), and a failure inside the JVM reaches the user as one
@@ -23,6 +25,7 @@ from datetime import date
 from types import ModuleType
 
 from spark_jobs.errors import ShoplakeError
+from spark_jobs.ingest_dates import consecutive_runs
 from spark_jobs.registry import domain, domains
 
 
@@ -79,7 +82,8 @@ def run_job(spark, settings, job: str, args: Sequence[str], days: Sequence[date]
     module = job_module(job)
     with java_errors_as_one_line(job):
         if getattr(module, "RUNS_ONCE_PER_RANGE", False):
-            module.run(spark, settings, days[-1], *args, first_date=days[0])
+            for run in consecutive_runs(days):
+                module.run(spark, settings, run[-1], *args, first_date=run[0])
             return
         for day in days:
             module.run(spark, settings, day, *args)
