@@ -79,6 +79,7 @@ def domain_dag(name: str, doc_md: str | None = None):
     ``start`` / ``end`` params (each job then covers every date of the range)."""
     from airflow.sdk import Param
 
+    from shoplake_airflow.pools import domain_pool
     from spark_jobs.registry import domain
 
     declared = domain(name)
@@ -95,10 +96,23 @@ def domain_dag(name: str, doc_md: str | None = None):
             "end": Param(None, description="last ingest date of a manual range (default: start)", **DATE_PARAM),
         },
     ) as dag:
-        tasks = [spark_task(job, *args, date=FIRST, to=LAST) for job, *args in declared.jobs]
+        # One task of the domain at a time, a run's later stages first (see pools.py); the
+        # publication announces every gold table to DAGs scheduled on them.
+        tasks = [spark_task(job, *args, date=FIRST, to=LAST, pool=domain_pool(name), priority_weight=place,
+                            weight_rule="absolute", outlets=gold_assets(name) if job == "quality.publish" else [])
+                 for place, (job, *args) in enumerate(declared.jobs, start=1)]
         for upstream, downstream in zip(tasks, tasks[1:]):
             upstream >> downstream
     return dag
+
+
+def gold_assets(name: str) -> list:
+    """The domain's gold tables as Airflow Assets (``iceberg://lake/gold/<table>``)."""
+    from airflow.sdk import Asset
+
+    from spark_jobs.registry import domain
+
+    return [Asset(name=f"gold.{table}", uri=f"iceberg://lake/gold/{table}") for table in domain(name).gold_tables]
 
 
 # After the domains' midnight runs: maintenance waits for their locks, so it should

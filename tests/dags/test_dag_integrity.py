@@ -48,6 +48,33 @@ def test_domain_dag_runs_its_stages_in_order(dagbag, domain):
         assert upstream in dag.get_task(downstream).upstream_task_ids
 
 
+@pytest.mark.parametrize("domain", sorted(domains()))
+def test_a_domain_runs_one_task_at_a_time_a_started_run_first(dagbag, domain):
+    from shoplake_airflow import task_id_for
+    from shoplake_airflow.pools import domain_pool, pools
+
+    dag = dagbag.dags[f"{domain}_daily"]
+    chain = [dag.get_task(task_id_for(*job)) for job in domains()[domain].jobs]
+    assert {task.pool for task in chain} == {domain_pool(domain)}
+    assert pools()[domain_pool(domain)]["slots"] == 1
+    # Weights fixed per task and rising along the chain: a run's next stage outranks any
+    # run's earlier stage, so the pool finishes a started run before the next begins.
+    weights = [task.priority_weight for task in chain]
+    assert weights == sorted(set(weights)), weights
+    assert {task.weight_rule for task in chain} == {"absolute"}
+
+
+@pytest.mark.parametrize("domain", sorted(domains()))
+def test_publication_emits_every_gold_table_of_the_domain_as_an_asset(dagbag, domain):
+    from shoplake_airflow import task_id_for
+
+    dag = dagbag.dags[f"{domain}_daily"]
+    publish = task_id_for("quality.publish", domain)
+    assert {asset.uri for asset in dag.get_task(publish).outlets} == \
+        {f"iceberg://lake/gold/{table}" for table in domains()[domain].gold_tables}
+    assert all(not task.outlets for task in dag.tasks if task.task_id != publish)
+
+
 def test_every_task_retries(dagbag):
     for dag in dagbag.dags.values():
         for task in dag.tasks:

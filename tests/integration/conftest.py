@@ -44,9 +44,13 @@ def use_env(monkeypatch):
 
 @pytest.fixture(scope="session")
 def airflow_db():
-    """A migrated Airflow metadata DB in the session's private AIRFLOW_HOME."""
+    """A migrated Airflow metadata DB in the session's private AIRFLOW_HOME, with the
+    domains' pools as `make airflow` creates them."""
     subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True,
                    env=os.environ.copy(), timeout=300)
+    plugins = os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"]
+    subprocess.run([sys.executable, "-m", "shoplake_airflow.pools"], check=True, capture_output=True, timeout=300,
+                   env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [plugins, os.environ.get("PYTHONPATH")]))})
     return os.environ["AIRFLOW_HOME"]
 
 
