@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 from spark_jobs.config import load_settings
 from spark_jobs.errors import ShoplakeError
@@ -234,6 +235,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def save_frames(settings, error: BaseException) -> Path | None:
+    """Where an unexpected error was raised, for whoever fixes it: the code locations of
+    its traceback (file, line, function; no values, no messages, which may hold data) in
+    ``<SHOPLAKE_HOME>/last-error.txt``, owner-only. None if it cannot be written."""
+    import traceback
+
+    from spark_jobs.local_state import private_dir, write_private
+
+    frames = traceback.extract_tb(error.__traceback__)
+    text = "".join(f"{f.filename}:{f.lineno} in {f.name}\n" for f in frames) + f"{type(error).__name__}\n"
+    try:
+        path = private_dir(settings.home) / "last-error.txt"
+        write_private(path, text)
+    except OSError:
+        return None
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     restrict_umask()
     args = build_parser().parse_args(argv)
@@ -247,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as error:  # noqa: BLE001 - the CLI promises one line, not a trace
         first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        print(f"shoplake: {type(error).__name__}: {first}", file=sys.stderr)
+        where = save_frames(settings, error)
+        print(f"shoplake: {type(error).__name__}: {first}{f' (where: {where})' if where else ''}", file=sys.stderr)
         return 2
     return 0
 

@@ -107,6 +107,9 @@ def shoplake(lake: Lake, *args: str, kill_after: int | None = None, timeout: flo
     if not killed:   # commits between the last poll and the exit
         now = catalog_pointers(lake.catalog_db)
         commits += sorted(t for t, loc in now.items() if seen.get(t) not in (None, loc))
+        frames = lake.root / "home" / "last-error.txt"    # where an unexpected error was raised
+        if proc.returncode != 0 and frames.exists():
+            stderr += frames.read_text()
     return Outcome(commits, killed, proc.returncode, stderr)
 
 

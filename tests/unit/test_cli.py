@@ -55,3 +55,30 @@ def test_unknown_domain_exits_2(tmp_path):
 def test_range_end_before_start_exits_2(tmp_path):
     result = run_cli(["run", "subscriptions", "--date", "2026-01-05", "--to", "2026-01-01"], {}, tmp_path)
     assert_one_line_error(result, "before")
+
+
+def test_an_unexpected_error_is_one_line_and_its_code_locations_are_kept_privately(tmp_path, monkeypatch, capsys):
+    """The line names a file holding where the error was raised (for whoever fixes it):
+    code locations only, never the message, which may hold data such as a user id."""
+    from types import SimpleNamespace
+
+    from spark_jobs import cli
+
+    def broken_command(args, settings):
+        raise IndexError("u-000042 string index out of range")
+
+    monkeypatch.setenv("SHOPLAKE_HOME", str(tmp_path / "home"))
+    parser = SimpleNamespace(parse_args=lambda argv: SimpleNamespace(command="run", func=broken_command))
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    umask = os.umask(0o022)
+    try:
+        assert cli.main([]) == 2
+    finally:
+        os.umask(umask)
+    lines = capsys.readouterr().err.strip().splitlines()
+    saved = tmp_path / "home" / "last-error.txt"
+    assert len(lines) == 1 and lines[0].startswith("shoplake: IndexError:") and str(saved) in lines[0], lines
+    assert saved.stat().st_mode & 0o777 == 0o600
+    frames = saved.read_text()
+    assert "in broken_command" in frames and "test_cli.py" in frames
+    assert "u-000042" not in frames
