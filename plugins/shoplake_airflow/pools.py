@@ -36,7 +36,8 @@ def ensure_pools() -> None:
         done = subprocess.run([sys.executable, "-m", "airflow", "pools", "import", file.name],
                               capture_output=True, text=True)
     if done.returncode != 0:
-        raise SystemExit(f"airflow pools import failed: {(done.stderr or done.stdout).strip().splitlines()[-1:]}")
+        last = ((done.stderr or done.stdout).strip().splitlines() or ["no output"])[-1]
+        raise SystemExit(f"airflow pools import failed: {last}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from datetime import date
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
+from spark_jobs.ingest_dates import in_dates
 from spark_jobs.recsys.tables import ACTION_CHANGES, IMPRESSION_CHANGES, IMPRESSIONS
 
 
@@ -21,9 +22,9 @@ def winners(deliveries: DataFrame) -> DataFrame:
 def keys_to_build(spark: SparkSession, ingest_dates: list[date]) -> DataFrame:
     """(dt, ranking_id) the ingest dates delivered or withdrew, or shown after a date from
     which those ingest dates changed the customer's actions."""
-    delivered = (spark.table(IMPRESSION_CHANGES).where(F.col("ingest_date").isin(ingest_dates))
+    delivered = (spark.table(IMPRESSION_CHANGES).where(in_dates(ingest_dates))
                  .select("dt", "ranking_id"))
-    changes = (spark.table(ACTION_CHANGES).where(F.col("ingest_date").isin(ingest_dates))
+    changes = (spark.table(ACTION_CHANGES).where(in_dates(ingest_dates))
                .groupBy("customer_id").agg(F.min("from_date").alias("from_date")))
     affected = (spark.table(IMPRESSIONS).join(F.broadcast(changes), "customer_id")
                 .where(F.col("dt") > F.col("from_date")).select("dt", "ranking_id"))
