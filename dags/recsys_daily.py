@@ -8,10 +8,11 @@ delivered or whose history changed on the Iceberg `audit` branch, checks it with
 (arrays of 1000, padding, types, no leakage, unique keys) and publishes it (fast-forward
 of `main`) only if every check passes. Readers and the training loader see `main`.
 
-The run for logical date D processes `ingest_date=D`; re-running a day changes nothing.
-**Manual range:** trigger with params `start` / `end` (YYYY-MM-DD) to process every
-ingest date of the range in one run (bronze and silver as one batch, history a week at
-a time, one gold build). Spark runs through `spark_default`.
+The run for logical date D (its id starts with D) processes `ingest_date=D`, and first
+every earlier landing date never published; re-running a day changes nothing.
+**Trigger a date:** set the logical date; add the `end` param (YYYY-MM-DD) to process
+every ingest date from it to `end` in one run (bronze and silver as one batch, history a
+week at a time, one gold build). Spark runs through `spark_default`.
 """
 from shoplake_airflow import domain_dag
 

@@ -6,11 +6,14 @@ day's records touch on the Iceberg `audit` branch, checks silver and gold with S
 publishes gold (fast-forward of `main`) only if every check passes. A failing check fails
 `quality_scan_subscriptions` with the failed check names; readers keep the last good gold.
 
-The run for logical date D processes `ingest_date=D`; re-running a day changes nothing.
-**Manual range:** trigger with params `start` / `end` (YYYY-MM-DD) to process every
-ingest date of the range in one run (bronze and silver as one batch for the whole
-range, then one gold build, the checks of every date and one publication). Backfills (`airflow backfill create ... --max-active-runs 1`,
-or the UI) create one ordinary run per date. Spark runs through `spark_default`.
+The run for logical date D (its id starts with D: `manual__D__…`, `scheduled__D`)
+processes `ingest_date=D`, and first every earlier landing date never published (the
+scheduler does not catch up; the next run does, so no landed date is skipped). Re-running
+a day changes nothing. **Trigger a date:** set the logical date; add the `end` param
+(YYYY-MM-DD) to process every ingest date from it to `end` in one run (bronze and silver
+as one batch, one gold build, the checks of every date, one publication). Backfills
+create one ordinary run per date; the domain's pool runs one task of it at a time, so
+runs of the domain wait for each other. Spark runs through `spark_default`.
 """
 from shoplake_airflow import domain_dag
 

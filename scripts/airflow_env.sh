@@ -14,7 +14,9 @@ export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-2}"
 export AIRFLOW__API__WORKERS="${AIRFLOW__API__WORKERS:-1}"
 export AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES="${AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES:-1}"
 export AIRFLOW__API__HOST=127.0.0.1
-export AIRFLOW__API__PORT=8080
+export AIRFLOW__API__PORT="${AIRFLOW__API__PORT:-8080}"
+# Task processes report to the API server's execution API: on the port it listens on.
+export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="http://127.0.0.1:$AIRFLOW__API__PORT/execution/"
 export AIRFLOW_CONN_SPARK_DEFAULT="${AIRFLOW_CONN_SPARK_DEFAULT:-{\"conn_type\": \"spark\", \"host\": \"${SHOPLAKE_SPARK_MASTER:-local[*]}\"\}}"
 export PYTHONPATH="$_root/plugins${PYTHONPATH:+:$PYTHONPATH}"
 export PATH="$_root/.venv/bin:$PATH"

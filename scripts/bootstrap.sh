@@ -136,6 +136,27 @@ ensure_postgres() {
   say "PostgreSQL server binaries not found: install them (Debian/Ubuntu: sudo apt-get install postgresql) or set SHOPLAKE_PG_BIN; only the PostgreSQL-catalog tests need them"
 }
 
+chromium_binary() {
+  command -v "${SHOPLAKE_CHROMIUM:-chromium}" 2>/dev/null
+}
+
+ensure_chromium() {
+  # Only the browser test of the Airflow UI needs it (Playwright drives Debian's chromium;
+  # `playwright install` would download a browser from a CDN this project never reaches).
+  chromium_binary >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    local log; log=$(mktemp)
+    say "installing chromium (apt-get install chromium) for the browser test of the Airflow UI"
+    if { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; } \
+        >"$log" 2>&1 && chromium_binary >/dev/null; then
+      return 0
+    fi
+    say "chromium could not be installed (log: $log); the browser test will fail until it is"
+    return 0
+  fi
+  say "chromium not found: install it (Debian/Ubuntu: sudo apt-get install chromium) or set SHOPLAKE_CHROMIUM; only the browser test needs it"
+}
+
 # Download $1 into $2 unless it is there; both the download and a cached copy must match
 # the sha256 pinned for its file name in $3. A partial download is never kept.
 fetch_pinned() {
@@ -205,3 +226,4 @@ fetch_jars
 build_minio
 fetch_trino
 ensure_postgres
+ensure_chromium

@@ -2,9 +2,12 @@
 
     shoplake init                                   create namespaces and tables
     shoplake services up|down|status                local MinIO and Trino
-    shoplake run <domain> --date D [--to D2] [--wait S]
+    shoplake run <domain> --date D [--to D2] [--wait S] [--only]
                                                     daily run(s), one Spark application,
-                                                    holding the domain's lock
+                                                    holding the domain's lock; also every
+                                                    earlier landing date never published
+    shoplake status [<domain>]                      last published date, unprocessed
+                                                    landing dates
     shoplake sql "<query>" [--engine trino|spark] [--format F] [--out P]
                                                     query the lake (read-only; --write for
                                                     maintenance, through Spark)
@@ -74,6 +77,7 @@ def cmd_services(args, settings) -> None:
 def cmd_run(args, settings) -> None:
     from spark_jobs.domain_lock import domain_lock
     from spark_jobs.jobs import run_domain_range
+    from spark_jobs.landing_backlog import with_backlog
     from spark_jobs.preflight import check_run
     from spark_jobs.registry import domain
     from spark_jobs.session import get_spark
@@ -81,11 +85,24 @@ def cmd_run(args, settings) -> None:
     domain(args.domain)     # an unknown name fails here, naming the known ones
     days = _dates(args.date, args.to)
     check_run(settings)
+    if not args.only:
+        days = with_backlog(settings, args.domain, days)
     purpose = f"shoplake run {args.domain} {days[0]}..{days[-1]}"
     # Taken before Spark starts: a run that may not write does not start a JVM.
     with domain_lock(settings, args.domain, purpose, wait_seconds=args.wait):
         spark = get_spark(purpose, settings)
         run_domain_range(spark, settings, args.domain, days)
+
+
+def cmd_status(args, settings) -> None:
+    from spark_jobs.lake_status import domain_status
+    from spark_jobs.preflight import check_run
+    from spark_jobs.registry import domain, domains
+
+    check_run(settings)     # the catalog and landing, reachable
+    names = [domain(args.domain).name] if args.domain else sorted(domains())
+    for name in names:
+        print(domain_status(settings, name).describe())
 
 
 def cmd_maintain(args, settings) -> None:
@@ -198,7 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--to", type=date.fromisoformat)
     run.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                      help="when another run holds the domain's lock, wait up to this long (default: fail at once)")
+    run.add_argument("--only", action="store_true",
+                     help="exactly these dates (default: also every earlier landing date never published)")
     run.set_defaults(func=cmd_run)
+    status = sub.add_parser("status", help="per domain: the last published date and unprocessed landing dates")
+    status.add_argument("domain", nargs="?", help="one domain (default: every domain)")
+    status.set_defaults(func=cmd_status)
     maintain = sub.add_parser("maintain", help="compact tables, expire old snapshots, remove orphan files")
     maintain.add_argument("--retention-days", type=int, metavar="N",
                           help="expire snapshots older than N days (default: SHOPLAKE_SNAPSHOT_RETENTION_DAYS, 7)")

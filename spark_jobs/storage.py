@@ -90,6 +90,20 @@ def list_files(settings: Settings, uri: str) -> Iterator[str]:
             yield path.as_uri() if uri.startswith("file:") else str(path)
 
 
+def list_folders(settings: Settings, uri: str) -> list[str]:
+    """Names of the folders directly under ``uri`` (on S3: its common prefixes), sorted;
+    a missing root has none. One request per 1 000 folders, however many files they hold."""
+    if is_s3(uri):
+        bucket, key = _bucket_key(uri)
+        prefix = key.rstrip("/") + "/" if key else ""
+        pages = s3_client(settings).get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix,
+                                                                             Delimiter="/")
+        return sorted(common["Prefix"][len(prefix):].rstrip("/")
+                      for page in pages for common in page.get("CommonPrefixes", []))
+    root = local_path(uri)
+    return sorted(entry.name for entry in root.iterdir() if entry.is_dir()) if root.is_dir() else []
+
+
 def read_bytes(settings: Settings, uri: str) -> bytes:
     """The whole content of one object/file."""
     if is_s3(uri):

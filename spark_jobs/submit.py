@@ -22,11 +22,23 @@ PROCESS_START = time.monotonic()
 DEFAULT_LOCK_WAIT_SECONDS = 600
 
 
+def decode(text: str) -> list[date]:
+    from spark_jobs.landing_backlog import decode as decode_dates
+
+    days = decode_dates(text)
+    if not days:
+        raise argparse.ArgumentTypeError("no dates")
+    return days
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """``<job> --date D [--to D2] [job args]``; job args may follow the options, as Airflow passes them."""
     parser = argparse.ArgumentParser(prog="spark_jobs/submit.py")
     parser.add_argument("job", help="job name, e.g. subscriptions.silver or bronze")
-    parser.add_argument("--date", required=True, type=date.fromisoformat, help="ingest date YYYY-MM-DD")
+    when = parser.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", type=date.fromisoformat, help="ingest date YYYY-MM-DD")
+    when.add_argument("--dates", type=decode, help="ingest dates: 2026-01-03..2026-01-05,2026-01-09 "
+                                                   "(a domain DAG's plan_dates task gives them)")
     parser.add_argument("--to", type=date.fromisoformat, help="last ingest date of a range (default: --date)")
     parser.add_argument("args", nargs="*", help="extra job arguments")
     return parser.parse_intermixed_args(argv)
@@ -49,13 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     try:
         check_run(settings)
-        days = _dates(options.date, options.to)
+        days = options.dates or _dates(options.date, options.to)
         wait = float(os.environ.get("SHOPLAKE_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS))
         purpose = f"spark-submit {options.job} {days[0]}..{days[-1]}"
         lock = (nullcontext() if takes_own_locks(options.job) else
                 domain_lock(settings, job_domain(options.job, options.args), purpose, wait_seconds=wait))
         with lock:
-            spark = get_spark(f"shoplake {options.job} {options.date}", settings)
+            spark = get_spark(f"shoplake {options.job} {days[0]}", settings)
             ready = time.monotonic()
             run_job(spark, settings, options.job, options.args, days)
         print(f"shoplake: {options.job} {days[0]}..{days[-1]}: job {time.monotonic() - ready:.1f} s after "

@@ -43,15 +43,15 @@ def task_id_for(job: str, *args: str) -> str:
     return "_".join([job.replace(".", "_"), *args])
 
 
-def spark_task(job: str, *args: str, date: str = "{{ ds }}", to: str | None = None, **kwargs):
-    """A SparkSubmitOperator running one shoplake job for the run's logical date
-    (or, with ``to``, for every date from ``date`` to ``to``, in order)."""
+def spark_task(job: str, *args: str, date: str = "{{ ds }}", dates: str | None = None, **kwargs):
+    """A SparkSubmitOperator running one shoplake job for the run's logical date (or, with
+    ``dates``, for the dates of that template, e.g. a domain run's planned dates)."""
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
     return SparkSubmitOperator(
         task_id=kwargs.pop("task_id", task_id_for(job, *args)),
         application=str(SUBMIT_SCRIPT),
-        application_args=[job, "--date", date, *(["--to", to] if to else []), *args],
+        application_args=[job, *(["--dates", dates] if dates else ["--date", date]), *args],
         conn_id="spark_default",
         conf=launch_conf(load_settings(), check_jars=False),
         name=f"shoplake-{job}",
@@ -60,47 +60,70 @@ def spark_task(job: str, *args: str, date: str = "{{ ds }}", to: str | None = No
     )
 
 
-FIRST = "{{ params.start or ds }}"
-LAST = "{{ params.end or params.start or ds }}"
+LAST = "{{ params.end or ds }}"
 DATE_PARAM = {"type": ["null", "string"], "format": "date"}
+# Where the DAG docs link to for the project's documentation (e.g. your fork's docs/ on
+# GitHub); unset, the docs name the files of this clone.
+DOCS_URL = os.environ.get("SHOPLAKE_DOCS_URL", "").rstrip("/")
 
 
-def shoplake_dag(dag_id: str, catchup: bool = False, **kwargs):
+def docs_link(page: str) -> str:
+    """A markdown link to ``docs/<page>`` (or its path in this clone when no URL is set)."""
+    return f"[docs/{page}]({DOCS_URL}/{page})" if DOCS_URL else f"`{PROJECT_ROOT / 'docs' / page}`"
+
+
+def shoplake_dag(dag_id: str, catchup: bool = False, docs: tuple[str, ...] = ("operations.md",),
+                 doc_md: str | None = None, **kwargs):
     """A DAG with what every shoplake DAG shares: the start date, one run at a time, the
-    default task arguments (retries with back-off, a timeout)."""
+    default task arguments (retries with back-off, a timeout), its owner and the docs
+    pages it is documented in (appended to ``doc_md``)."""
     from airflow.sdk import DAG
 
-    return DAG(dag_id, start_date=START, catchup=catchup, max_active_runs=1, default_args=DEFAULTS, **kwargs)
+    pages = "\n".join(f"- {docs_link(page)}" for page in docs)
+    return DAG(dag_id, start_date=START, catchup=catchup, max_active_runs=1, default_args=DEFAULTS,
+               doc_md=f"{(doc_md or '').rstrip()}\n\n**Docs**\n{pages}\n",
+               owner_links={"shoplake": DOCS_URL} if DOCS_URL.startswith(("http://", "https://")) else {},
+               **kwargs)
 
 
 def domain_dag(name: str, doc_md: str | None = None):
     """The daily DAG ``<name>_daily`` of a declared domain: one Spark task per job of the
-    declaration, in order. A run processes its logical date, or the manual range of the
-    ``start`` / ``end`` params (each job then covers every date of the range)."""
+    declaration, in order. A run processes its logical date (to the ``end`` param, for a
+    manual range), and before it every earlier landing date never published: the
+    scheduler does not catch up (``catchup=False``), the next run does
+    (:mod:`spark_jobs.landing_backlog`), so enabling a DAG or triggering a date runs that
+    date at once, and no date with landing data is left behind."""
+    from airflow.providers.standard.operators.python import ShortCircuitOperator
     from airflow.sdk import Param
 
+    from shoplake_airflow.plan import PLANNED, TASK_ID, plan_dates
     from shoplake_airflow.pools import domain_pool
+    from shoplake_airflow.timetable import IngestDateTimetable
     from spark_jobs.registry import domain
 
     declared = domain(name)
     with shoplake_dag(
         f"{name}_daily",
         description=declared.description,
-        schedule="@daily",
-        catchup=True,
+        schedule=IngestDateTimetable(),
         doc_md=doc_md,
+        docs=(f"{name}.md", "operations.md"),
         tags=[name],
         params={
-            "start": Param(None, description="first ingest date of a manual range (default: the logical date)",
-                           **DATE_PARAM),
-            "end": Param(None, description="last ingest date of a manual range (default: start)", **DATE_PARAM),
+            "end": Param(None, description="last ingest date of a manual range starting at the logical date "
+                                           "(default: the logical date alone)", **DATE_PARAM),
         },
     ) as dag:
         # One task of the domain at a time, a run's later stages first (see pools.py); the
+        # plan runs in the pool too, so it sees what the run before it published. The
         # publication announces every gold table to DAGs scheduled on them.
-        tasks = [spark_task(job, *args, date=FIRST, to=LAST, pool=domain_pool(name), priority_weight=place,
-                            weight_rule="absolute", outlets=gold_assets(name) if job == "quality.publish" else [])
-                 for place, (job, *args) in enumerate(declared.jobs, start=1)]
+        plan = ShortCircuitOperator(task_id=TASK_ID, python_callable=plan_dates, pool=domain_pool(name),
+                                    priority_weight=1, weight_rule="absolute",
+                                    op_kwargs={"domain": name, "first": "{{ ds }}", "last": LAST})
+        tasks = [plan, *(spark_task(job, *args, dates=PLANNED, pool=domain_pool(name), priority_weight=place,
+                                    weight_rule="absolute",
+                                    outlets=gold_assets(name) if job == "quality.publish" else [])
+                         for place, (job, *args) in enumerate(declared.jobs, start=2))]
         for upstream, downstream in zip(tasks, tasks[1:]):
             upstream >> downstream
     return dag
@@ -128,6 +151,7 @@ def maintenance_dag(doc_md: str | None = None):
         description="compact every table, expire snapshots past the retention, remove orphan files",
         schedule=MAINTENANCE_SCHEDULE,
         doc_md=doc_md,
+        docs=("operations.md",),
         tags=["maintenance"],
     ) as dag:
         spark_task("maintenance")
@@ -145,6 +169,7 @@ def privacy_dag(doc_md: str | None = None):
         description="Erase one person everywhere (GDPR Art. 17) and prove it",
         schedule=None,
         doc_md=doc_md,
+        docs=("privacy.md",),
         tags=["privacy"],
         params={"request_id": Param(type="string", minLength=1,
                                     description="id of a request registered with shoplake privacy request")},

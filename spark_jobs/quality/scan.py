@@ -135,10 +135,28 @@ def freshness_report(spark: SparkSession, domain: str, as_of: date) -> list[str]
     return lines
 
 
+def unprocessed_report(spark: SparkSession, settings: Settings, domain: str, ingest_date: date) -> list[str]:
+    """One line naming the domain's landing dates that are neither published nor part of
+    this run (a run with ``--only``, or dates after this one): the next run catches up on
+    those before its own date. A signal, never a gate: runs out of date order are allowed."""
+    from spark_jobs.gold import pending_dates
+    from spark_jobs.landing_backlog import describe, publications, unprocessed_dates
+
+    published = publications(settings, domain)
+    this_run = set(pending_dates(spark, domain, ingest_date))
+    waiting = [day for day in unprocessed_dates(settings, domain, published) if day not in this_run]
+    if not waiting:
+        return []
+    before = [day for day in waiting if day < ingest_date]
+    return [f"unprocessed landing dates of {domain}: {describe(waiting)} ({len(waiting)}; "
+            f"{len(before)} before {ingest_date}, which the next run without --only takes first)"]
+
+
 RUNS_ONCE_PER_RANGE = True
 
 
-def run_scan(spark: SparkSession, domain: str, ingest_date: date, first_date: date | None = None) -> None:
+def run_scan(spark: SparkSession, domain: str, ingest_date: date, first_date: date | None = None,
+             settings: Settings | None = None) -> None:
     files = check_files(domain)
     if not files:
         raise ShoplakeError(f"no Soda checks for domain {domain!r} under {declared(domain).home}/soda/*/{domain}/ "
@@ -157,6 +175,8 @@ def run_scan(spark: SparkSession, domain: str, ingest_date: date, first_date: da
         print(scan.get_logs_text())
     for line in freshness_report(spark, domain, as_of):
         print(line)
+    for line in unprocessed_report(spark, settings, domain, ingest_date) if settings else []:
+        print(line)
     failed = [name for scan in scans for name in failures(scan)]
     if failed:
         raise QualityGateFailed(f"quality gate failed for {domain} {ingest_date}: {'; '.join(failed)}")
@@ -168,4 +188,4 @@ def run_scan(spark: SparkSession, domain: str, ingest_date: date, first_date: da
 
 def run(spark: SparkSession, settings: Settings, ingest_date: date, domain: str,
         first_date: date | None = None) -> None:
-    run_scan(spark, domain, ingest_date, first_date)
+    run_scan(spark, domain, ingest_date, first_date, settings)

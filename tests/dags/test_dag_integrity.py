@@ -42,7 +42,7 @@ def test_domain_dag_runs_its_stages_in_order(dagbag, domain):
     from shoplake_airflow import task_id_for
 
     dag = dagbag.dags[f"{domain}_daily"]
-    expected = [task_id_for(*job) for job in domains()[domain].jobs]
+    expected = ["plan_dates", *(task_id_for(*job) for job in domains()[domain].jobs)]
     assert set(dag.task_ids) == set(expected)
     for upstream, downstream in zip(expected, expected[1:]):
         assert upstream in dag.get_task(downstream).upstream_task_ids
@@ -54,7 +54,7 @@ def test_a_domain_runs_one_task_at_a_time_a_started_run_first(dagbag, domain):
     from shoplake_airflow.pools import domain_pool, pools
 
     dag = dagbag.dags[f"{domain}_daily"]
-    chain = [dag.get_task(task_id_for(*job)) for job in domains()[domain].jobs]
+    chain = [dag.get_task("plan_dates"), *(dag.get_task(task_id_for(*job)) for job in domains()[domain].jobs)]
     assert {task.pool for task in chain} == {domain_pool(domain)}
     assert pools()[domain_pool(domain)]["slots"] == 1
     # Weights fixed per task and rising along the chain: a run's next stage outranks any
@@ -97,9 +97,7 @@ def test_the_erasure_dag_takes_only_a_request_id_and_ends_with_the_verifier(dagb
         assert task.application_args[-1] == "{{ params.request_id }}"
 
 
-def test_domain_dags_catch_up_and_maintenance_does_not(dagbag):
-    for name in domains():
-        assert dagbag.dags[f"{name}_daily"].catchup is True, name
+def test_maintenance_does_not_catch_up(dagbag):
     # Maintenance works on the tables as they are: one run after a pause is enough.
     assert dagbag.dags["maintenance_daily"].catchup is False
 
@@ -118,3 +116,45 @@ def test_spark_tasks_use_the_spark_default_connection(dagbag):
         for task in dag.tasks:
             if isinstance(task, SparkSubmitOperator):
                 assert task._conn_id == "spark_default", task.task_id
+
+
+@pytest.mark.parametrize("domain", sorted(domains()))
+def test_a_domain_dag_catches_up_in_its_next_run_not_in_the_scheduler(dagbag, domain):
+    """Enabling a DAG creates one run, not one per day since the start date; every task
+    of a run takes the earlier landing dates never published, so nothing is skipped."""
+    dag = dagbag.dags[f"{domain}_daily"]
+    assert dag.catchup is False
+    plan = dag.get_task("plan_dates")
+    assert plan.op_kwargs == {"domain": domain, "first": "{{ ds }}", "last": "{{ params.end or ds }}"}
+    for task in dag.tasks:
+        if task is not plan:
+            assert task.application_args[1:3] == ["--dates", "{{ ti.xcom_pull(task_ids='plan_dates') }}"], \
+                task.task_id
+    assert list(dag.params) == ["end"]
+
+
+def test_run_ids_start_with_the_ingest_date_the_run_processes():
+    import pendulum
+    from airflow.timetables.base import DataInterval
+    from airflow.utils.types import DagRunType
+
+    from shoplake_airflow.timetable import IngestDateTimetable
+
+    table = IngestDateTimetable()
+    clicked = pendulum.datetime(2026, 12, 7, 10, 31, 2)
+    # As Airflow infers them: a scheduled/backfill run's logical date starts its interval,
+    # a manual run's interval is the day that ends at its logical date.
+    day = DataInterval(pendulum.datetime(2026, 1, 15), pendulum.datetime(2026, 1, 16))
+    manual = table.infer_manual_data_interval(run_after=pendulum.datetime(2026, 1, 15, 9))
+    assert table.generate_run_id(run_type=DagRunType.SCHEDULED, run_after=day.end, data_interval=day) == \
+        "scheduled__2026-01-15"
+    assert table.generate_run_id(run_type=DagRunType.BACKFILL_JOB, run_after=clicked, data_interval=day) == \
+        "backfill__2026-01-15__20261207T103102"
+    assert table.generate_run_id(run_type=DagRunType.MANUAL, run_after=clicked, data_interval=manual) == \
+        "manual__2026-01-15__20261207T103102"
+
+
+def test_dags_name_their_owner_and_docs(dagbag):
+    for dag in dagbag.dags.values():
+        assert dag.owner == "shoplake", dag.dag_id
+        assert "**Docs**" in dag.doc_md and "docs/" in dag.doc_md, dag.dag_id

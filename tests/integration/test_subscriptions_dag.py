@@ -2,8 +2,9 @@
 
 Lands generated files under a prefix of the session's MinIO buckets that only this lake
 uses (with a catalog of its own: the erasure verifier must find no other lake's files in
-its landing zone), runs the DAG with dag.test() for two ingest dates, the later first,
-and checks bronze against the landing files themselves.
+its landing zone), runs the DAG with dag.test() for the later of two landed ingest
+dates, which catches up on the earlier one, then re-runs the earlier date, and checks
+bronze against the landing files themselves.
 """
 from __future__ import annotations
 
@@ -73,19 +74,28 @@ def landed_lake(minio_env, airflow_db, shoplake, tmp_path_factory):
     return env
 
 
-def test_two_days_out_of_order_leave_bronze_equal_to_landing(landed_lake, use_env):
-    """The later date first: a DAG run depends on no earlier one. (Re-runs are proven on
-    the CLI path, which runs the same jobs: test_postgres_catalog, test_fault_injection.)"""
+def published_dates(catalog) -> set[date]:
+    log = catalog.load_table("ops.run_log").scan(row_filter="stage == 'publish'").to_arrow().to_pylist()
+    return {row["ingest_date"] for row in log}
+
+
+def test_a_run_catches_up_on_an_earlier_landed_date_and_a_rerun_changes_nothing(landed_lake, use_env):
+    """The run for DAY2 finds DAY1 landed and never published and processes it first: a
+    date the scheduler skipped is not lost. Re-running DAY1 then leaves bronze as it was."""
     use_env(landed_lake)
     settings = load_settings(landed_lake)
 
     run_dag(DAY2)
+    catalog = load_catalog(settings)
+    assert published_dates(catalog) == {DAY1, DAY2}
+    before = {(source, day): bronze_snapshot(catalog, source, day) for source in SOURCES for day in (DAY1, DAY2)}
     run_dag(DAY1)
     catalog = load_catalog(settings)
 
     for source in SOURCES:
         for day in (DAY1, DAY2):
             assert len(bronze_snapshot(catalog, source, day)) == landing_record_count(settings, source, day), (source, day)
+            assert bronze_snapshot(catalog, source, day) == before[(source, day)], (source, day)
     events = catalog.load_table("bronze.subscriptions_events").scan(selected_fields=("raw",)).to_arrow()
     assert any(not raw.lstrip().startswith("{") or not raw.rstrip().endswith("}") for raw in events["raw"].to_pylist()), \
         "the generator's corrupted lines must be in bronze"
