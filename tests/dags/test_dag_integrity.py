@@ -158,3 +158,18 @@ def test_dags_name_their_owner_and_docs(dagbag):
     for dag in dagbag.dags.values():
         assert dag.owner == "shoplake", dag.dag_id
         assert "**Docs**" in dag.doc_md and "docs/" in dag.doc_md, dag.dag_id
+
+
+def test_enabling_a_dag_runs_nothing_before_the_next_midnight():
+    """The first scheduled run is today's, due at the next midnight; never yesterday's at
+    once, ahead of a date a person triggers."""
+    import pendulum
+    from airflow.timetables.base import TimeRestriction
+
+    from shoplake_airflow.timetable import IngestDateTimetable
+
+    first = IngestDateTimetable().next_dagrun_info(
+        last_automated_data_interval=None,
+        restriction=TimeRestriction(earliest=pendulum.datetime(2026, 1, 1), latest=None, catchup=False))
+    today = pendulum.now("UTC").start_of("day")
+    assert first.data_interval.start == today and first.run_after == today.add(days=1)
