@@ -14,6 +14,7 @@ exactly the state checked here, whatever was written to ``audit`` since.
 """
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -77,6 +78,9 @@ def register_views(spark: SparkSession, domain: str) -> dict[str, int | None]:
 SODA_CONFIG = PROJECT_ROOT / "conf" / "soda_config.yml"
 
 
+SODA_CONFIG_LOCK = threading.Lock()
+
+
 def soda_without_telemetry() -> None:
     """Make Soda Core read :data:`SODA_CONFIG`, which turns its usage traces off.
 
@@ -84,10 +88,16 @@ def soda_without_telemetry() -> None:
     true`` and sends traces to collect.soda.io from every scan; a lake's quality checks
     have no business calling out. Its config is a process-wide singleton created by the
     first Soda import, so every scan goes through here before importing Soda.
+
+    Under a lock, and called once before scans run side by side: the singleton is
+    published before it has read its file, with a YAML parser shared by the module, so
+    two threads creating it at once break the parse (``IndexError: string index out of
+    range`` from ruamel's reader, seen in a suite run and in a benchmark).
     """
     from soda.common.config_helper import ConfigHelper
 
-    helper = ConfigHelper.get_instance(str(SODA_CONFIG))
+    with SODA_CONFIG_LOCK:
+        helper = ConfigHelper.get_instance(str(SODA_CONFIG))
     if helper.send_anonymous_usage_stats:
         raise ShoplakeError(f"Soda Core's config ({helper.config_path}) turns usage traces on; "
                             "set send_anonymous_usage_stats: false there")
@@ -170,6 +180,7 @@ def run_scan(spark: SparkSession, domain: str, ingest_date: date, first_date: da
                  "first_date": (first_date or ingest_date).isoformat(), "as_of": as_of.isoformat()}
     # One scan per check file (a file checks one table), side by side: most of a scan is
     # small queries, and one file's queries fill the cores while another's are planned.
+    soda_without_telemetry()    # the config singleton, created here before any thread needs it
     scans = run_side_by_side([lambda path=path: soda_scan(spark, [path], variables) for path in files])
     for scan in scans:
         print(scan.get_logs_text())
