@@ -34,14 +34,14 @@ shoplake generate subscriptions --days "$DAYS" --seed 42 --start "$START" >/dev/
 
 step "Run subscriptions $START .. $END (bronze, silver, gold, scan and publication, each once for the range)"
 shoplake run subscriptions --date "$START" --to "$END" > .local/demo-subscriptions.log
-grep -E "^quality|^published|checks passed" .local/demo-subscriptions.log || true
+grep -E "^quality|^published|checks passed|^report" .local/demo-subscriptions.log || true
 
 RECSYS_DAYS="${DEMO_RECSYS_DAYS:-14}"
 RECSYS_END=$(python -c "import datetime as d; print(d.date.fromisoformat('$START') + d.timedelta(days=$RECSYS_DAYS - 1))")
 step "Generate $RECSYS_DAYS days of recsys data and build the training input $START .. $RECSYS_END"
 shoplake generate recsys --days "$RECSYS_DAYS" --seed 42 --start "$START" >/dev/null
 shoplake run recsys --date "$START" --to "$RECSYS_END" > .local/demo-recsys.log
-grep -E "checks passed" .local/demo-recsys.log || true
+grep -E "checks passed|^report" .local/demo-recsys.log || true
 
 step "Summary"
 python -m spark_jobs.readers.lake_summary
@@ -65,11 +65,20 @@ fi
 echo "-- Spark"; timed shoplake sql "$QUERY" --engine spark
 step "Seconds per step"
 printf '%s\n' "${timings[@]}"
+# Where quality.publish wrote each domain's latest run report (spark_jobs/reports).
+reports_setting="${SHOPLAKE_REPORTS:-}"
+case "${reports_setting,,}" in
+  off|0|false|no) reports="none (SHOPLAKE_REPORTS=$reports_setting)" ;;
+  *) dir="${reports_setting:-${SHOPLAKE_HOME:-.local}/reports}"
+     reports="$dir/subscriptions/latest.html, $dir/recsys/latest.html" ;;
+esac
 
 cat <<EOF2
 
 Done in $((SECONDS - started)) s.
   Run logs:         .local/demo-subscriptions.log, .local/demo-recsys.log
+  Reports:          $reports
+                    (static HTML pages, open from disk in a browser; one per domain and run beside them)
   Query the lake:   .venv/bin/shoplake sql "SELECT * FROM gold.daily_revenue_net ORDER BY event_date DESC LIMIT 7"
                     (through Trino while it runs; --engine spark for Spark SQL; docs/querying.md)
   Airflow UI:       make airflow   → http://127.0.0.1:8080 (user admin, password printed at start-up)

@@ -45,6 +45,10 @@ class Settings:
     trino_enabled: bool = True
     trino_port: int = 8090
     trino_java_home: str | None = None
+    # SHOPLAKE_REPORTS: where quality.publish writes each run's HTML report (default
+    # <home>/reports; spark_jobs/reports), or "off" for none.
+    reports_root: Path | None = None
+    reports_enabled: bool = True
     extra: dict = field(default_factory=dict)
 
     @property
@@ -54,6 +58,10 @@ class Settings:
     @property
     def minio_binary(self) -> Path:
         return Path(os.environ.get("SHOPLAKE_MINIO_BIN", self.cache_dir / "bin" / f"minio-{MINIO_RELEASE}"))
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.reports_root or self.home / "reports"
 
     @property
     def minio_env_file(self) -> Path:
@@ -102,7 +110,20 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         trino_enabled=env.get("SHOPLAKE_TRINO", "on").lower() not in ("off", "0", "false", "no"),
         trino_port=int(env.get("SHOPLAKE_TRINO_PORT", "8090")),
         trino_java_home=env.get("SHOPLAKE_TRINO_JAVA_HOME"),
+        reports_root=_reports_root(env.get("SHOPLAKE_REPORTS")),
+        reports_enabled=not _switched_off(env.get("SHOPLAKE_REPORTS")),
     )
+
+
+def _switched_off(value: str | None) -> bool:
+    return value is not None and value.strip().lower() in ("off", "0", "false", "no")
+
+
+def _reports_root(value: str | None) -> Path | None:
+    """SHOPLAKE_REPORTS as a directory; None: the default (<home>/reports), or off."""
+    if not value or _switched_off(value):
+        return None
+    return Path(value).expanduser().resolve()
 
 
 def sqlalchemy_catalog_uri(settings: Settings) -> str:

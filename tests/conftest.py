@@ -31,6 +31,9 @@ def pytest_configure(config):
         # A failing task in a test should fail the test, not wait out production back-off.
         "SHOPLAKE_TASK_RETRIES": "1",
         "SHOPLAKE_RETRY_DELAY_SECONDS": "1",
+        # Each publication would add its HTML report (seconds of Spark queries) to the
+        # suite's many runs; tests of reports switch them on for the runs they check.
+        "SHOPLAKE_REPORTS": "off",
     })
 
 

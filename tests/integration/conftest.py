@@ -97,9 +97,10 @@ def postgres_lake(minio_env, postgres_catalog, shoplake, tmp_path_factory):
 
     Its tables live under their own prefix of the session's buckets, apart from the SQLite
     lakes of other tests. Yields ``env`` (SHOPLAKE_*), ``settings``, ``cli(*args, **env)``,
-    ``day``, ``watched`` (what `ps` showed during the run) and ``first`` (every table's rows after
-    it, read with PyIceberg): the reference a re-run, a cluster run or a Trino query of
-    the same day is compared with.
+    ``day``, ``watched`` (what `ps` showed during the run), ``output`` (its stdout) and ``first``
+    (every table's rows after it, read with PyIceberg): the reference a re-run, a cluster run
+    or a Trino query of the same day is compared with. Its publication writes the run's
+    report (SHOPLAKE_REPORTS is not passed on: reports are on, under its SHOPLAKE_HOME).
     """
     from fault_injection import catalog_contents
     from process_watch import run_watched
@@ -123,4 +124,4 @@ def postgres_lake(minio_env, postgres_catalog, shoplake, tmp_path_factory):
     assert first.returncode == 0, first.stderr
     settings = load_settings(env)
     yield {"env": env, "settings": settings, "cli": cli, "watched": watched, "day": POSTGRES_LAKE_DAY,
-           "first": catalog_contents(load_catalog(settings))}
+           "output": first.stdout, "first": catalog_contents(load_catalog(settings))}

@@ -17,7 +17,13 @@ DAYS = 3
 
 
 @pytest.fixture(scope="module")
-def recsys_lake(spark, settings):
+def reports(tmp_path_factory):
+    """Where the last run of ``recsys_lake`` writes its report (the session's runs write none)."""
+    return tmp_path_factory.mktemp("recsys-reports")
+
+
+@pytest.fixture(scope="module")
+def recsys_lake(spark, settings, reports):
     from spark_jobs.jobs import run_domain_day
     from spark_jobs.datagen.recsys import generate
 
@@ -25,7 +31,8 @@ def recsys_lake(spark, settings):
                      customers=30, actions_per_day=60, impressions_per_day=6)
     for n in range(DAYS):
         run_domain_day(spark, settings, "recsys", START + timedelta(days=n))
-    run_domain_day(spark, settings, "recsys", START + timedelta(days=1))  # re-run after later days
+    with_report = settings.with_overrides(reports_root=reports, reports_enabled=True)
+    run_domain_day(spark, with_report, "recsys", START + timedelta(days=1))  # re-run after later days
     return traps
 
 
@@ -62,3 +69,18 @@ def test_a_shorter_redelivery_removes_the_positions_it_no_longer_has(spark, recs
     mismatched = won.join(built, ["dt", "ranking_id"], "full").where(
         "coalesce(n, 0) <> coalesce(`count`, 0)")
     assert mismatched.count() == 0
+
+
+def test_the_report_of_the_last_run_shows_the_published_training_days(spark, recsys_lake, reports):
+    from spark_jobs.reports.common import window_start
+    from spark_jobs.reports.page import chart_traces
+
+    rerun = START + timedelta(days=1)
+    page = (reports / "recsys" / f"{rerun}.html").read_text()
+    assert (reports / "recsys" / "latest.html").read_text() == page
+    published = {r["dt"].isoformat(): r["count"] for r in spark.table("gold.training_input")
+                 .where(f"dt >= DATE'{window_start(rerun, rerun)}'").groupBy("dt").count().collect()}
+    shown = chart_traces(page, "training-input-per-day")[0]
+
+    assert published and dict(zip(shown["x"], shown["y"])) == published
+    assert set(published) >= {str(START + timedelta(days=n)) for n in range(DAYS)}
