@@ -85,11 +85,11 @@ def cmd_run(args, settings) -> None:
     domain(args.domain)     # an unknown name fails here, naming the known ones
     days = _dates(args.date, args.to)
     check_run(settings)
-    if not args.only:
-        days = with_backlog(settings, args.domain, days)
     purpose = f"shoplake run {args.domain} {days[0]}..{days[-1]}"
     # Taken before Spark starts: a run that may not write does not start a JVM.
     with domain_lock(settings, args.domain, purpose, wait_seconds=args.wait):
+        if not args.only:   # under the lock: what a run that held it published is not taken again
+            days = with_backlog(settings, args.domain, days)
         spark = get_spark(purpose, settings)
         run_domain_range(spark, settings, args.domain, days)
 

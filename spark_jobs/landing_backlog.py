@@ -72,9 +72,15 @@ def unprocessed_dates(settings: Settings, domain: str, published: Iterable[date]
 def publications(settings: Settings, domain: str) -> dict[date, datetime]:
     """Published ingest dates of the domain (ops.run_log, stage 'publish') and when each
     was last published."""
-    from spark_jobs.catalog import load_catalog
+    from pyiceberg.exceptions import NoSuchTableError
 
-    log = load_catalog(settings).load_table("ops.run_log")
+    from spark_jobs.catalog import load_catalog
+    from spark_jobs.errors import ShoplakeError
+
+    try:
+        log = load_catalog(settings).load_table("ops.run_log")
+    except NoSuchTableError as error:
+        raise ShoplakeError("table ops.run_log does not exist: run `shoplake init`") from error
     rows = log.scan(row_filter=f"domain == '{domain}' and stage == 'publish'",
                     selected_fields=("ingest_date", "finished_at")).to_arrow().to_pylist()
     latest: dict[date, datetime] = {}

@@ -34,7 +34,8 @@ def decode(text: str) -> list[date]:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """``<job> --date D [--to D2] [job args]``; job args may follow the options, as Airflow passes them."""
     parser = argparse.ArgumentParser(prog="spark_jobs/submit.py")
-    parser.add_argument("job", help="job name, e.g. subscriptions.silver or bronze")
+    parser.add_argument("job", help="job name, e.g. subscriptions.silver or bronze; several, in order, "
+                                    "joined by + (each gets the same job arguments)")
     when = parser.add_mutually_exclusive_group(required=True)
     when.add_argument("--date", type=date.fromisoformat, help="ingest date YYYY-MM-DD")
     when.add_argument("--dates", type=decode, help="ingest dates: 2026-01-03..2026-01-05,2026-01-09 "
@@ -63,13 +64,18 @@ def main(argv: list[str] | None = None) -> int:
         check_run(settings)
         days = options.dates or _dates(options.date, options.to)
         wait = float(os.environ.get("SHOPLAKE_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS))
+        jobs = options.job.split("+")
         purpose = f"spark-submit {options.job} {days[0]}..{days[-1]}"
-        lock = (nullcontext() if takes_own_locks(options.job) else
-                domain_lock(settings, job_domain(options.job, options.args), purpose, wait_seconds=wait))
+        lock = (nullcontext() if all(takes_own_locks(job) for job in jobs) else
+                domain_lock(settings, job_domain(jobs[0], options.args), purpose, wait_seconds=wait))
         with lock:
             spark = get_spark(f"shoplake {options.job} {days[0]}", settings)
-            ready = time.monotonic()
-            run_job(spark, settings, options.job, options.args, days)
+            ready = started = time.monotonic()
+            for job in jobs:
+                run_job(spark, settings, job, options.args, days)
+                if len(jobs) > 1:
+                    print(f"shoplake: {job} {days[0]}..{days[-1]}: {time.monotonic() - started:.1f} s", flush=True)
+                    started = time.monotonic()
         print(f"shoplake: {options.job} {days[0]}..{days[-1]}: job {time.monotonic() - ready:.1f} s after "
               f"{ready - PROCESS_START:.1f} s of Python + Spark start-up")
     except ShoplakeError as error:

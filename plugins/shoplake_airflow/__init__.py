@@ -44,8 +44,9 @@ def task_id_for(job: str, *args: str) -> str:
 
 
 def spark_task(job: str, *args: str, date: str = "{{ ds }}", dates: str | None = None, **kwargs):
-    """A SparkSubmitOperator running one shoplake job for the run's logical date (or, with
-    ``dates``, for the dates of that template, e.g. a domain run's planned dates)."""
+    """A SparkSubmitOperator running one shoplake job (or several, ``a+b``, in order, in one
+    Spark application) for the run's logical date (or, with ``dates``, for the dates of
+    that template, e.g. a domain run's planned dates)."""
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
     return SparkSubmitOperator(
@@ -54,7 +55,7 @@ def spark_task(job: str, *args: str, date: str = "{{ ds }}", dates: str | None =
         application_args=[job, *(["--dates", dates] if dates else ["--date", date]), *args],
         conn_id="spark_default",
         conf=launch_conf(load_settings(), check_jars=False),
-        name=f"shoplake-{job}",
+        name=kwargs.pop("name", f"shoplake-{job}"),
         env_vars=_submit_env(),
         **kwargs,
     )
@@ -120,13 +121,36 @@ def domain_dag(name: str, doc_md: str | None = None):
         plan = ShortCircuitOperator(task_id=TASK_ID, python_callable=plan_dates, pool=domain_pool(name),
                                     priority_weight=1, weight_rule="absolute",
                                     op_kwargs={"domain": name, "first": "{{ ds }}", "last": LAST})
-        tasks = [plan, *(spark_task(job, *args, dates=PLANNED, pool=domain_pool(name), priority_weight=place,
-                                    weight_rule="absolute",
-                                    outlets=gold_assets(name) if job == "quality.publish" else [])
-                         for place, (job, *args) in enumerate(declared.jobs, start=2))]
+        tasks = [plan]
+        for place, (task_id, jobs) in enumerate(spark_tasks(declared), start=2):
+            publishes = any(job == "quality.publish" for job, *_ in jobs)
+            tasks.append(spark_task("+".join(job for job, *_ in jobs), *jobs[0][1:], task_id=task_id, dates=PLANNED,
+                                    name=f"shoplake-{name}-{task_id}", pool=domain_pool(name),
+                                    priority_weight=place, weight_rule="absolute",
+                                    outlets=gold_assets(name) if publishes else []))
         for upstream, downstream in zip(tasks, tasks[1:]):
             upstream >> downstream
     return dag
+
+
+def spark_tasks(declared) -> list[tuple[str, tuple[tuple[str, ...], ...]]]:
+    """A domain run's Spark tasks, as (task id, jobs run in order in one spark-submit):
+
+    - ``bronze``: what landed, what was quarantined on the way in;
+    - the domain's own stages (``silver_gold``, ``silver_history_gold``): the transformation
+      to the audit branch;
+    - ``scan_publish``: the quality gate, then the publication of what it passed.
+
+    Three, not one per job: each spark-submit pays a JVM start plus the first catalog
+    and table accesses, 10-20 s on two cores (bench/airflow_day.py, bench/RESULTS.md),
+    while each task's log still prints every job's own seconds and a failed job names
+    itself. A job's task runs it with the same arguments as its companions."""
+    bronze, *own, scan, publish = declared.jobs
+    groups = [("bronze", (bronze,)), ("_".join(declared.stages), tuple(own)), ("scan_publish", (scan, publish))]
+    for task_id, jobs in groups:
+        if len({tuple(args) for _, *args in jobs}) != 1:
+            raise ValueError(f"the jobs of task {task_id} take different arguments: {jobs}")
+    return groups
 
 
 def gold_assets(name: str) -> list:

@@ -105,13 +105,12 @@ def _land(landing: Path, lines: list[str]) -> None:
 def test_a_declared_toy_domain_gets_a_dag(toy):
     from airflow.dag_processing.dagbag import DagBag
 
-    from shoplake_airflow import task_id_for
-
     bag = DagBag(dag_folder=str(toy / "dags"))
     assert bag.import_errors == {}
     dag = bag.dags["toy_daily"]
-    expected = [task_id_for(*job) for job in registry.domain("toy").jobs]
-    assert expected == ["bronze_toy", "toy_gold", "quality_scan_toy", "quality_publish_toy"]
+    expected = ["plan_dates", "bronze", "gold", "scan_publish"]
+    assert [dag.get_task(task).application_args[0] for task in expected[1:]] == \
+        ["bronze", "toy.gold", "quality.scan+quality.publish"]
     for upstream, downstream in zip(expected, expected[1:]):
         assert upstream in dag.get_task(downstream).upstream_task_ids
     assert dag.description and dag.doc_md and all(task.retries >= 1 for task in dag.tasks)
