@@ -7,6 +7,8 @@ from their earliest touched date), rebuilds the `gold.training_input` rankings t
 delivered or whose history changed on the Iceberg `audit` branch, checks it with Soda
 (arrays of 1000, padding, types, no leakage, unique keys) and publishes it (fast-forward
 of `main`) only if every check passes. Readers and the training loader see `main`.
+The publication writes the run's HTML report (training-input sizes, data quality) and
+logs its path. Tasks: `plan_dates` → `bronze` → `silver_history_gold` → `scan_publish`.
 
 The run for logical date D (its id starts with D) processes `ingest_date=D`, and first
 every earlier landing date never published; re-running a day changes nothing.

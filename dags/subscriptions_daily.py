@@ -4,7 +4,11 @@ Ingests one day of app events (NDJSON), subscriptions (JSON arrays) and marketin
 (CSV) from `SHOPLAKE_LANDING`, brings silver up to date, rebuilds the gold metrics the
 day's records touch on the Iceberg `audit` branch, checks silver and gold with Soda, and
 publishes gold (fast-forward of `main`) only if every check passes. A failing check fails
-`quality_scan_subscriptions` with the failed check names; readers keep the last good gold.
+`scan_publish` with the failed check names; readers keep the last good gold. The
+publication writes the run's HTML report (DAU, revenue, MRR, cohorts, data quality) and
+logs its path (`report: file://…`).
+
+Tasks: `plan_dates` (which dates, no Spark) → `bronze` → `silver_gold` → `scan_publish`.
 
 The run for logical date D (its id starts with D: `manual__D__…`, `scheduled__D`)
 processes `ingest_date=D`, and first every earlier landing date never published (the
