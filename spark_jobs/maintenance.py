@@ -38,8 +38,7 @@ conflicts with a MERGE.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -49,7 +48,7 @@ from pyspark.sql import functions as F
 from spark_jobs.config import CATALOG_NAME, NAMESPACES, Settings
 from spark_jobs.domain_lock import domains_lock
 from spark_jobs.errors import ShoplakeError
-from spark_jobs.quality.wap import AUDIT, SCANNED, WAP_BRANCH_CONF
+from spark_jobs.quality.wap import AUDIT, SCANNED, against_main
 from spark_jobs.table_figures import TableFigures, java_count, load_table, table_figures
 
 TAKES_ITS_OWN_LOCKS = True
@@ -182,18 +181,6 @@ def remove_orphan_files(spark: SparkSession, table: str, older_than: datetime) -
 
 
 # ------------------------------------------------------------------ compaction
-@contextmanager
-def writing_to_main(spark: SparkSession) -> Iterator[None]:
-    """Commits of the block go to main even on WAP tables (no session WAP branch)."""
-    previous = spark.conf.get(WAP_BRANCH_CONF, None)
-    spark.conf.unset(WAP_BRANCH_CONF)
-    try:
-        yield
-    finally:
-        if previous is not None:
-            spark.conf.set(WAP_BRANCH_CONF, previous)
-
-
 def unpublished_refs(iceberg) -> list[str]:
     """The write-audit-publish refs (``audit``, ``scanned``) that point elsewhere than main:
     a state a domain run wrote or scanned and has not published yet."""
@@ -264,7 +251,7 @@ def compact(spark: SparkSession, table: str) -> CompactionResult:
     if compaction_reason(small_files_per_partition(spark, table, iceberg), figures.delete_files) is None:
         return CompactionResult(skipped="nothing to compact")
     on_main = [name for name in (AUDIT, SCANNED) if iceberg.refs().get(name) is not None]
-    with writing_to_main(spark):
+    with against_main(spark):
         result = rewrite(spark, table)
     follow_main(spark, table, on_main)
     return result

@@ -19,8 +19,8 @@ from pyspark.sql import SparkSession
 from spark_jobs.config import CATALOG_NAME
 from spark_jobs.errors import ShoplakeError
 from spark_jobs.maintenance import (expire_snapshots, follow_main, remove_orphan_files, unpublished_refs,
-                                    utc_now, writing_to_main)
-from spark_jobs.quality.wap import AUDIT, SCANNED, reset_audit
+                                    utc_now)
+from spark_jobs.quality.wap import AUDIT, SCANNED, against_main, reset_audit
 from spark_jobs.table_figures import load_table
 
 # Only files with a delete are rewritten: none is too small or too large on its own.
@@ -66,7 +66,7 @@ def purge_history(spark: SparkSession, table: str) -> Purged:
         return Purged(0, 0, remove_orphan_files(spark, table, older_than=utc_now()))
     unpublished = unpublished_refs(iceberg)
     on_main = [name for name in (AUDIT, SCANNED) if iceberg.refs().get(name) is not None and name not in unpublished]
-    with writing_to_main(spark):
+    with against_main(spark):
         rewritten = rewrite_deleted_rows(spark, table)
         if rewritten:
             # The rewrite's manifests keep the replaced files as DELETED entries, with their

@@ -54,6 +54,20 @@ def writing_to_audit(spark: SparkSession) -> Iterator[None]:
             spark.conf.set(WAP_BRANCH_CONF, previous)
 
 
+@contextmanager
+def against_main(spark: SparkSession) -> Iterator[None]:
+    """Reads and commits of the block see main, even on WAP tables of a session a gold job
+    left on the audit branch (no session WAP branch meanwhile)."""
+    previous = spark.conf.get(WAP_BRANCH_CONF, None)
+    if previous is not None:
+        spark.conf.unset(WAP_BRANCH_CONF)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            spark.conf.set(WAP_BRANCH_CONF, previous)
+
+
 def _iceberg_table(spark: SparkSession, table: str):
     jvm = spark.sparkContext._jvm
     # Catalogs resolve through the JVM thread's active session: a job's side-by-side

@@ -13,7 +13,6 @@ line, ``report: not written (<reason>)``, and the publication stands.
 from __future__ import annotations
 
 import importlib
-from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -33,28 +32,14 @@ def report_path(root: Path, domain: str, first_date: date, last_date: date) -> P
     return root / domain / report_name(first_date, last_date)
 
 
-@contextmanager
-def reading_main(spark):
-    """Reads see ``main``, what the publication just made visible, even in a session whose
-    gold job left a WAP branch set (reads of a table with that branch would see it)."""
-    from spark_jobs.quality.wap import WAP_BRANCH_CONF
-
-    previous = spark.conf.get(WAP_BRANCH_CONF, None)
-    if previous is not None:
-        spark.conf.unset(WAP_BRANCH_CONF)
-    try:
-        yield
-    finally:
-        if previous is not None:
-            spark.conf.set(WAP_BRANCH_CONF, previous)
-
-
 def build_page(spark, settings, domain: str, first_date: date, last_date: date) -> Path:
     """Build the domain's sections and write the page and ``latest.html``; returns the page."""
     from spark_jobs.reports.page import copy_private, write_page
 
     builder = importlib.import_module(BUILDERS[domain])
-    with reading_main(spark):
+    from spark_jobs.quality.wap import against_main
+
+    with against_main(spark):   # what the publication just made visible
         sections = builder.sections(spark, first_date, last_date)
     span = str(first_date) if first_date == last_date else f"{first_date} .. {last_date}"
     made = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

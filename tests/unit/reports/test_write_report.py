@@ -12,7 +12,7 @@ D1, D2 = date(2026, 1, 1), date(2026, 1, 30)
 
 
 class NoSpark:
-    """Enough of a session for reading_main: no WAP branch set."""
+    """Enough of a session for against_main: no WAP branch set."""
 
     class conf:
         @staticmethod
