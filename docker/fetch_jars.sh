@@ -11,6 +11,8 @@ set -euo pipefail
 DEST="${1:-/opt/shoplake/cache/jars}"
 SUMS="$(cd "$(dirname "$0")/.." && pwd)/conf/jars.sha256"
 MAVEN="${SHOPLAKE_MAVEN_REPO:-https://repo1.maven.org/maven2}"
+# The last four are Spark's Kafka source: 3.5.7 is the newest connector Maven Central serves,
+# and it runs on PySpark 3.5.9. The broker's own jars are not in the image (compose runs apache/kafka).
 JARS=(
   "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.11.0"
   "org.apache.iceberg:iceberg-aws-bundle:1.11.0"
@@ -18,6 +20,10 @@ JARS=(
   "org.postgresql:postgresql:42.7.8"
   "org.apache.hadoop:hadoop-aws:3.3.4"
   "com.amazonaws:aws-java-sdk-bundle:1.12.262"
+  "org.apache.spark:spark-sql-kafka-0-10_2.12:3.5.7"
+  "org.apache.spark:spark-token-provider-kafka-0-10_2.12:3.5.7"
+  "org.apache.kafka:kafka-clients:3.4.1"
+  "org.apache.commons:commons-pool2:2.11.1"
 )
 
 mkdir -p "$DEST"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything shoplake needs, idempotently: the Python venv from the lock,
 # the pinned Maven Central jars, a MinIO server built from a pinned release, Trino
-# (server core + the Iceberg plugin only; SHOPLAKE_TRINO=off skips it) and, as root with
+# (server core + the Iceberg plugin only; SHOPLAKE_TRINO=off skips it), the Kafka broker's
+# jars (SHOPLAKE_KAFKA=off skips them) and, as root with
 # apt-get, Debian's PostgreSQL server (for the PostgreSQL-catalog tests).
 # Heavy downloads are cached outside the clone (SHOPLAKE_CACHE, default ~/.cache/shoplake)
 # so a second clone on the same machine sets up in seconds.
@@ -29,7 +30,18 @@ JARS=(
   "org.postgresql:postgresql:42.7.8"
   "org.apache.hadoop:hadoop-aws:3.3.4"
   "com.amazonaws:aws-java-sdk-bundle:1.12.262"
+  # Spark's Kafka source. Maven Central serves the connector up to 3.5.7 (not 3.5.9); it runs
+  # on PySpark 3.5.9 with the Kafka client its POM names (3.4.1) and commons-pool2. Its other
+  # dependencies (scala-library, lz4, snappy, zstd, slf4j, hadoop-client) ship with PySpark.
+  "org.apache.spark:spark-sql-kafka-0-10_2.12:3.5.7"
+  "org.apache.spark:spark-token-provider-kafka-0-10_2.12:3.5.7"
+  "org.apache.kafka:kafka-clients:3.4.1"
+  "org.apache.commons:commons-pool2:2.11.1"
 )
+# The embedded Kafka broker's jars (conf/kafka-jars.txt, pinned in conf/kafka.sha256), kept in
+# their own directory so Spark's classpath never sees the broker's Kafka 4.4 classes.
+KAFKA_VERSION=4.4.0
+KAFKA_SUMS="$PWD/conf/kafka.sha256"
 
 say() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 2; }
@@ -219,11 +231,23 @@ fetch_trino() {
   rm -rf "$dir" && mv "$tmp" "$dir"
 }
 
+# $CACHE/kafka-4.4.0/libs: every jar of conf/kafka-jars.txt, each checked against
+# conf/kafka.sha256 (spark_jobs/kafka/install.py reads the same list). SHOPLAKE_KAFKA=off skips it.
+fetch_kafka() {
+  [ "${SHOPLAKE_KAFKA:-on}" = "off" ] && { say "SHOPLAKE_KAFKA=off: Kafka broker skipped"; return 0; }
+  local libs="$CACHE/kafka-$KAFKA_VERSION/libs" g a v
+  mkdir -p "$libs"
+  while IFS=: read -r g a v; do
+    fetch_pinned "$MAVEN/${g//.//}/$a/$v/$a-$v.jar" "$libs/$a-$v.jar" "$KAFKA_SUMS"
+  done < <(grep -Ev '^[[:space:]]*(#|$)' conf/kafka-jars.txt)
+}
+
 check_python
 check_java
 setup_venv
 fetch_jars
 build_minio
 fetch_trino
+fetch_kafka
 ensure_postgres
 ensure_chromium

@@ -1,7 +1,7 @@
 """``shoplake``: set up, run and query the lakehouse from a shell.
 
     shoplake init                                   create namespaces and tables
-    shoplake services up|down|status                local MinIO and Trino
+    shoplake services up|down|status                local MinIO, Trino and Kafka
     shoplake run <domain> --date D [--to D2] [--wait S] [--only]
                                                     daily run(s), one Spark application,
                                                     holding the domain's lock; also every
@@ -60,18 +60,22 @@ def cmd_init(args, settings) -> None:
 
 def cmd_services(args, settings) -> None:
     from spark_jobs import services
+    from spark_jobs.kafka import services as kafka_services
     from spark_jobs.trino import services as trino_services
 
     if args.action == "up":
         settings = services.up(settings)
         print(services.status(settings).describe(settings))
         print(trino_services.up(settings))
+        print(kafka_services.up(settings))
     elif args.action == "down":
+        print(kafka_services.down(settings))
         print(trino_services.down(settings))
         print("minio: stopped" if services.down(settings) else "minio: was not running")
     else:
         print(services.status(settings).describe(settings))
         print(trino_services.describe(settings))
+        print(kafka_services.describe(settings))
 
 
 def cmd_run(args, settings) -> None:
@@ -206,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shoplake", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create namespaces and tables (idempotent)").set_defaults(func=cmd_init)
-    services = sub.add_parser("services", help="local MinIO and Trino")
+    services = sub.add_parser("services", help="local MinIO, Trino and Kafka")
     services.add_argument("action", choices=("up", "down", "status"))
     services.set_defaults(func=cmd_services)
     run = sub.add_parser("run", help="run a domain's daily pipeline for a date or a range")

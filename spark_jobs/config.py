@@ -49,6 +49,23 @@ class Settings:
     # <home>/reports; spark_jobs/reports), or "off" for none.
     reports_root: Path | None = None
     reports_enabled: bool = True
+    # SHOPLAKE_KAFKA (on|off): `services up` starts the embedded Kafka broker (spark_jobs/kafka).
+    # SHOPLAKE_KAFKA_PORT, SHOPLAKE_KAFKA_CONTROLLER_PORT: its client and controller listeners
+    # on 127.0.0.1 (None: free ports chosen at its first start, then kept in <home>/kafka/state.json).
+    # SHOPLAKE_KAFKA_BOOTSTRAP: a real cluster's bootstrap servers (host:port,...); when set, no
+    # local broker is started. SHOPLAKE_KAFKA_USERNAME/_PASSWORD: SASL/PLAIN credentials
+    # (default: generated for the local broker into <home>/kafka/kafka.env);
+    # SHOPLAKE_KAFKA_SECURITY_PROTOCOL: PLAINTEXT, SASL_PLAINTEXT, SSL or SASL_SSL (None:
+    # SASL_PLAINTEXT with credentials, else PLAINTEXT). SHOPLAKE_KAFKA_PARTITIONS: partitions
+    # of the topics shoplake creates.
+    kafka_enabled: bool = True
+    kafka_port: int | None = None
+    kafka_controller_port: int | None = None
+    kafka_bootstrap: str | None = None
+    kafka_username: str | None = None
+    kafka_password: str | None = None
+    kafka_security_protocol: str | None = None
+    kafka_partitions: int = 2
     extra: dict = field(default_factory=dict)
 
     @property
@@ -66,6 +83,16 @@ class Settings:
     @property
     def minio_env_file(self) -> Path:
         return self.home / "minio.env"
+
+    @property
+    def kafka_env_file(self) -> Path:
+        """The local broker's generated SASL credentials (mode 0600)."""
+        return self.home / "kafka" / "kafka.env"
+
+    @property
+    def kafka_local(self) -> bool:
+        """Whether `services up` runs a broker here: on, and no real cluster named."""
+        return self.kafka_enabled and not self.kafka_bootstrap
 
     @property
     def uses_s3(self) -> bool:
@@ -91,6 +118,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     home = Path(env.get("SHOPLAKE_HOME", PROJECT_ROOT / ".local")).resolve()
     generated = _read_env_file(home / "minio.env")
+    kafka_generated = _read_env_file(home / "kafka" / "kafka.env")
     return Settings(
         home=home,
         landing=env.get("SHOPLAKE_LANDING", "s3://landing"),
@@ -112,7 +140,24 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         trino_java_home=env.get("SHOPLAKE_TRINO_JAVA_HOME"),
         reports_root=_reports_root(env.get("SHOPLAKE_REPORTS")),
         reports_enabled=not _switched_off(env.get("SHOPLAKE_REPORTS")),
+        kafka_enabled=not _switched_off(env.get("SHOPLAKE_KAFKA")),
+        kafka_port=_optional_int(env.get("SHOPLAKE_KAFKA_PORT")),
+        kafka_controller_port=_optional_int(env.get("SHOPLAKE_KAFKA_CONTROLLER_PORT")),
+        kafka_bootstrap=env.get("SHOPLAKE_KAFKA_BOOTSTRAP", "").strip() or None,
+        # A real cluster's credentials come from the environment only, never from the local
+        # broker's generated file.
+        kafka_username=env.get("SHOPLAKE_KAFKA_USERNAME") or (
+            None if env.get("SHOPLAKE_KAFKA_BOOTSTRAP", "").strip() else kafka_generated.get("KAFKA_USERNAME")),
+        kafka_password=env.get("SHOPLAKE_KAFKA_PASSWORD") or (
+            None if env.get("SHOPLAKE_KAFKA_BOOTSTRAP", "").strip() else kafka_generated.get("KAFKA_PASSWORD")),
+        kafka_security_protocol=env.get("SHOPLAKE_KAFKA_SECURITY_PROTOCOL", "").strip().upper() or None,
+        kafka_partitions=int(env.get("SHOPLAKE_KAFKA_PARTITIONS") or "2"),
     )
+
+
+def _optional_int(value: str | None) -> int | None:
+    """An integer setting that may be unset or empty (docker-compose writes "")."""
+    return int(value) if value and value.strip() else None
 
 
 def _switched_off(value: str | None) -> bool:

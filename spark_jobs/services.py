@@ -1,4 +1,5 @@
-"""Local MinIO for the embedded set-up: ``shoplake services up|down|status``.
+"""Local MinIO for the embedded set-up: ``shoplake services up|down|status`` (Trino and
+the Kafka broker beside it: ``spark_jobs.trino``, ``spark_jobs.kafka``).
 
 Credentials are generated on first start into ``.local/minio.env`` (never a default
 password, mode 0600 from the start); buckets ``landing`` and ``warehouse`` are created if
@@ -119,11 +120,14 @@ def up(settings: Settings) -> Settings:
 
 
 def down(settings: Settings) -> bool:
-    """Stop the MinIO this clone started, and first the Trino that reads from it;
+    """Stop the MinIO this clone started, and first the Trino that reads from it and the
+    Kafka broker `services up` started beside it (no server outlives its lake's MinIO);
     True if MinIO was running."""
+    from spark_jobs.kafka import server as kafka_server
     from spark_jobs.trino import server as trino_server
 
     trino_server.down(settings)
+    kafka_server.down(settings)
     pid = _read_pid(settings)
     if pid is None:
         return False

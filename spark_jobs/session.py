@@ -28,6 +28,13 @@ JAR_NAMES = (
     "postgresql-42.7.8.jar",
     "hadoop-aws-3.3.4.jar",
     "aws-java-sdk-bundle-1.12.262.jar",
+    # Spark's Kafka source: the newest connector Maven Central serves (3.5.7) runs on Spark
+    # 3.5.9, with the Kafka client its POM names. Never the embedded broker's jars (Kafka 4.4,
+    # Scala 2.13), which live apart in the cache (spark_jobs/kafka/install.py).
+    "spark-sql-kafka-0-10_2.12-3.5.7.jar",
+    "spark-token-provider-kafka-0-10_2.12-3.5.7.jar",
+    "kafka-clients-3.4.1.jar",
+    "commons-pool2-2.11.1.jar",
 )
 
 LOG4J_CONFIG = PROJECT_ROOT / "conf" / "log4j2.properties"

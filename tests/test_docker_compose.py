@@ -16,7 +16,7 @@ SERVICES = COMPOSE["services"]
 
 EXPECTED_SERVICES = {
     "minio", "minio-init", "postgres", "airflow-init", "airflow-api-server", "airflow-scheduler",
-    "airflow-dag-processor", "airflow-triggerer", "spark-master", "spark-worker", "trino",
+    "airflow-dag-processor", "airflow-triggerer", "spark-master", "spark-worker", "trino", "kafka",
 }
 # `${VAR}` or `${VAR:?message}` only: a `${VAR:-default}` would smuggle in a default credential.
 REQUIRED_INTERPOLATION = re.compile(r"\$\{[A-Z_][A-Z0-9_]*(:?\?[^}]*)?\}")
@@ -81,6 +81,7 @@ def test_airflow_and_spark_services_get_every_shoplake_setting(name):
     ("airflow-api-server", "/api/v2/monitor/health"),
     ("spark-master", "localhost:8081"),
     ("trino", "/usr/lib/trino/bin/health-check"),
+    ("kafka", "kafka-broker-api-versions.sh"),
 ])
 def test_core_services_have_healthchecks(name, probe):
     check = SERVICES[name].get("healthcheck") or {}
@@ -88,7 +89,8 @@ def test_core_services_have_healthchecks(name, probe):
     assert probe in " ".join(check.get("test", [])), f"{name} healthcheck should probe {probe}"
 
 
-@pytest.mark.parametrize("name, target", [("minio", "/data"), ("postgres", "/var/lib/postgresql/data")])
+@pytest.mark.parametrize("name, target", [("minio", "/data"), ("postgres", "/var/lib/postgresql/data"),
+                                          ("kafka", "/var/lib/kafka/data")])
 def test_data_lives_on_declared_named_volumes(name, target):
     volume = _named_volume(SERVICES[name], target)
     assert volume, f"{name} must keep {target} on a named volume"
@@ -225,3 +227,39 @@ def test_trino_reads_with_minios_read_only_user_never_the_root_keys():
     assert f"mc admin policy attach lake {POLICY_NAME} --user" in script
     mounted = json.loads((ROOT / "docker" / "trino" / "warehouse-read-only.json").read_text())
     assert mounted == read_only_policy("warehouse")
+
+
+def test_kafka_is_the_pinned_release_on_loopback_configured_like_the_embedded_broker():
+    from spark_jobs.kafka.config import RETENTION_BYTES, RETENTION_HOURS, SEGMENT_BYTES
+    from spark_jobs.kafka.install import KAFKA_VERSION
+
+    kafka = SERVICES["kafka"]
+    env = _env(kafka)
+    assert kafka["image"] == f"apache/kafka:{KAFKA_VERSION}"
+    assert kafka["ports"] and all(port.startswith("127.0.0.1:") for port in kafka["ports"])
+    assert "CONTROLLER://127.0.0.1:" in env["KAFKA_LISTENERS"]
+    # Every listener needs the SASL/PLAIN login, whose password only .env holds.
+    assert set(env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].replace(",", ":").split(":")[1::2]) == {"SASL_PLAINTEXT"}
+    for listener in ("BROKER", "HOST", "CONTROLLER"):
+        jaas = env[f"KAFKA_LISTENER_NAME_{listener}_PLAIN_SASL_JAAS_CONFIG"]
+        assert 'password="${KAFKA_PASSWORD:?' in jaas and 'user_shoplake="${KAFKA_PASSWORD:?' in jaas
+    assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    assert (env["KAFKA_LOG_RETENTION_HOURS"], env["KAFKA_LOG_RETENTION_BYTES"], env["KAFKA_LOG_SEGMENT_BYTES"]) == (
+        str(RETENTION_HOURS), str(RETENTION_BYTES), str(SEGMENT_BYTES))
+
+
+def test_spark_and_airflow_reach_the_kafka_service_with_its_login():
+    from spark_jobs.config import load_settings
+    from spark_jobs.kafka.clients import client_config
+
+    advertised = _env(SERVICES["kafka"])["KAFKA_ADVERTISED_LISTENERS"]
+    for name in sorted(n for n in EXPECTED_SERVICES if n.startswith(("airflow-", "spark-"))):
+        settings = load_settings(_env(SERVICES[name]))
+        assert not settings.kafka_local, f"{name} would start a broker of its own"
+        assert f"BROKER://{settings.kafka_bootstrap}" in advertised
+        config = client_config(settings)
+        assert (config["security.protocol"], config["sasl.username"]) == ("SASL_PLAINTEXT", "shoplake")
+        assert config["sasl.password"] == "${KAFKA_PASSWORD:?set KAFKA_PASSWORD in .env}"
+    init = SERVICES["airflow-init"]
+    assert init["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert "python -m spark_jobs.kafka.topics" in " ".join(init["command"])
