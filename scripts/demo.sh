@@ -20,8 +20,8 @@ step() {
 started=$SECONDS
 
 if [[ "${SHOPLAKE_WAREHOUSE:-s3://}" == s3://* || "${SHOPLAKE_LANDING:-s3://}" == s3://* ]]; then
-  step "MinIO and Trino"
-  shoplake services up || { echo "MinIO or Trino could not be started; run without Trino: SHOPLAKE_TRINO=off make demo, or without MinIO: SHOPLAKE_WAREHOUSE=file://$PWD/.local/warehouse SHOPLAKE_LANDING=file://$PWD/.local/landing make demo"; exit 2; }
+  step "MinIO, Trino and Kafka"
+  shoplake services up || { echo "MinIO, Trino or Kafka could not be started; run without Trino: SHOPLAKE_TRINO=off make demo, without Kafka: SHOPLAKE_KAFKA=off make demo, or without MinIO: SHOPLAKE_WAREHOUSE=file://$PWD/.local/warehouse SHOPLAKE_LANDING=file://$PWD/.local/landing make demo"; exit 2; }
 else
   mkdir -p "${SHOPLAKE_LANDING#file://}"
 fi
@@ -82,5 +82,5 @@ Done in $((SECONDS - started)) s.
   Query the lake:   .venv/bin/shoplake sql "SELECT * FROM gold.daily_revenue_net ORDER BY event_date DESC LIMIT 7"
                     (through Trino while it runs; --engine spark for Spark SQL; docs/querying.md)
   Airflow UI:       make airflow   → http://127.0.0.1:8080 (user admin, password printed at start-up)
-  Stop MinIO+Trino: .venv/bin/shoplake services down
+  Stop services:    .venv/bin/shoplake services down   (MinIO, Trino, Kafka)
 EOF2
